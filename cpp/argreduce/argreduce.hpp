@@ -1,0 +1,33 @@
+// The core's one entry point. It knows nothing of Python: a pointer, a dtype, a shape and byte
+// strides in; int64 indices (and, for partial results, their keys) out.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include "keys.hpp"
+#include "plan.hpp"
+
+namespace argreduce {
+
+struct Request {
+    Layout layout;
+    Op op = Op::Min;
+    int64_t* indices = nullptr;  // numel_out int64, row-major over the kept dims
+    int64_t* keys = nullptr;     // the same size, or nullptr when only the indices are wanted
+    int64_t numel_out = 0;
+    int threads = 1;
+    // Polled by the calling thread every few milliseconds; returning true stops the work early.
+    std::function<bool()> interrupted = [] { return false; };
+};
+
+enum class Status { Ok, Interrupted };
+
+// Fills request.indices (and keys) with the best (key, index) per output. Every reduced dim must
+// be non-empty; the caller checks the contract's argument rules first.
+Status run(const Request& request);
+
+// How many elements a thread must have before the work is split (below it, one thread is faster).
+inline constexpr int64_t kGrainElements = int64_t(1) << 16;
+// Work is cut into pieces of about this many elements, so that Ctrl-C is noticed between pieces.
+inline constexpr int64_t kPieceElements = int64_t(1) << 22;
+
+}  // namespace argreduce

@@ -1,0 +1,151 @@
+#include "executor.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "kernels/table.hpp"
+#include "partial.hpp"
+
+namespace argreduce {
+namespace {
+
+// Calls fn(data, out_offset, index_offset) for every position of the dims not in `skip`.
+template <class Fn>
+void for_each_position(const Problem& p, int skip_a, int skip_b, Fn&& fn) {
+    std::vector<int> loop;
+    for (int d = 0; d < static_cast<int>(p.dims.size()); ++d)
+        if (d != skip_a && d != skip_b) loop.push_back(d);
+    std::vector<int64_t> at(loop.size(), 0);
+    const char* data = p.data;
+    int64_t out = p.out_offset, index = p.index_offset;
+    for (;;) {
+        fn(data, out, index);
+        int k = static_cast<int>(loop.size()) - 1;  // odometer: innermost loop dim turns fastest
+        for (; k >= 0; --k) {
+            const Dim& d = p.dims[loop[k]];
+            if (++at[k] < d.size) {
+                data += d.in_stride;
+                out += d.out_stride;
+                index += d.weight;
+                break;
+            }
+            at[k] = 0;
+            data -= (d.size - 1) * d.in_stride;
+            out -= (d.size - 1) * d.out_stride;
+            index -= (d.size - 1) * d.weight;
+        }
+        if (k < 0) return;
+    }
+}
+
+// Copies n elements of `itemsize` bytes at `stride` into contiguous native-order `dst`.
+void pack(char* dst, const char* src, int64_t n, int64_t stride, int itemsize, bool swap) {
+    if (!swap && stride == itemsize) {
+        std::memcpy(dst, src, n * itemsize);
+        return;
+    }
+    for (int64_t i = 0; i < n; ++i, src += stride, dst += itemsize) {
+        if (swap)
+            for (int b = 0; b < itemsize; ++b) dst[b] = src[itemsize - 1 - b];
+        else
+            std::memcpy(dst, src, itemsize);
+    }
+}
+
+template <DType T, Op O>
+void keys_of_elements(const Problem& p, int64_t* keys, int64_t* indices, bool swap) {
+    for_each_position(p, -1, -1, [&](const char* data, int64_t out, int64_t index) {
+        char native[8];
+        pack(native, data, 1, info(T).itemsize, info(T).itemsize, swap);
+        merge_into(keys, indices, out, scalar_key<T, O>(native), index);
+    });
+}
+
+// No reduced dim left (all were size 1 or broadcast): each output is one element, index fixed.
+void elementwise(const Problem& p, const Target& t, int64_t* keys, int64_t* indices) {
+#define ARGREDUCE_CASE(DT)                                                                 \
+    case DType::DT:                                                                        \
+        return t.op == Op::Min ? keys_of_elements<DType::DT, Op::Min>(p, keys, indices, t.swapped) \
+                               : keys_of_elements<DType::DT, Op::Max>(p, keys, indices, t.swapped);
+    switch (t.dtype) {
+        ARGREDUCE_CASE(Bool) ARGREDUCE_CASE(Int8) ARGREDUCE_CASE(UInt8) ARGREDUCE_CASE(Int16)
+        ARGREDUCE_CASE(UInt16) ARGREDUCE_CASE(Int32) ARGREDUCE_CASE(UInt32) ARGREDUCE_CASE(Int64)
+        ARGREDUCE_CASE(UInt64) ARGREDUCE_CASE(Float16) ARGREDUCE_CASE(BFloat16)
+        ARGREDUCE_CASE(Float32) ARGREDUCE_CASE(Float64)
+        case DType::Count: break;
+    }
+#undef ARGREDUCE_CASE
+}
+
+constexpr int64_t kPackBytes = 16384;  // a packed tile stays in L1
+
+// Strided or byte-swapped data: pack tiles into native contiguous memory, then run the same kernels.
+void strided(const Problem& p, int row_dim, const Target& t, const Kernels& k, int64_t* keys,
+             int64_t* indices) {
+    const int inner = static_cast<int>(p.dims.size()) - 1;
+    const Dim& in = p.dims[inner];
+    const int isz = info(t.dtype).itemsize;
+    alignas(64) char buf[kPackBytes];
+    if (in.reduced()) {
+        const int64_t chunk = kPackBytes / isz;
+        for_each_position(p, inner, -1, [&](const char* data, int64_t out, int64_t index) {
+            for (int64_t c0 = 0; c0 < in.size; c0 += chunk) {
+                const int64_t n = in.size - c0 < chunk ? in.size - c0 : chunk;
+                pack(buf, data + c0 * in.in_stride, n, in.in_stride, isz, t.swapped);
+                k.rows(buf, n, in.weight, 1, 0, 0, 0, keys, indices, out, index + c0 * in.weight);
+            }
+        });
+        return;
+    }
+    const Dim& rd = p.dims[row_dim];
+    const int64_t cols = in.size < 1024 ? in.size : 1024;
+    const int64_t rows = kPackBytes / (cols * isz) < 1 ? 1 : kPackBytes / (cols * isz);
+    for_each_position(p, inner, row_dim, [&](const char* data, int64_t out, int64_t index) {
+        for (int64_t c0 = 0; c0 < in.size; c0 += cols) {
+            const int64_t nc = in.size - c0 < cols ? in.size - c0 : cols;
+            for (int64_t r0 = 0; r0 < rd.size; r0 += rows) {
+                const int64_t nr = rd.size - r0 < rows ? rd.size - r0 : rows;
+                for (int64_t r = 0; r < nr; ++r)
+                    pack(buf + r * nc * isz, data + (r0 + r) * rd.in_stride + c0 * in.in_stride, nc,
+                         in.in_stride, isz, t.swapped);
+                k.cols(buf, nc, in.out_stride, nr, nc * isz, rd.weight, keys, indices, out + c0 * in.out_stride,
+                       index + r0 * rd.weight);
+            }
+        }
+    });
+}
+
+}  // namespace
+
+void execute_serial(const Problem& p, Shape shape, int row_dim, const Target& t, int64_t* keys,
+                    int64_t* indices) {
+    const Kernels& k = kernels().get(t.dtype, t.op);
+    const int inner = static_cast<int>(p.dims.size()) - 1;
+    switch (shape) {
+        case Shape::Elementwise:
+            return elementwise(p, t, keys, indices);
+        case Shape::ContiguousRows: {
+            // The dim just outside the row becomes the kernel's row loop (a kept dim: many outputs;
+            // a reduced one: more of the same output).
+            const int outer = inner - 1;
+            const Dim none{1, 0, 0, 0};
+            const Dim& o = outer >= 0 ? p.dims[outer] : none;
+            const Dim& in = p.dims[inner];
+            return for_each_position(p, inner, outer, [&](const char* data, int64_t out, int64_t index) {
+                k.rows(data, in.size, in.weight, o.size, o.in_stride, o.out_stride, o.weight, keys, indices, out,
+                       index);
+            });
+        }
+        case Shape::AcrossRows: {
+            const Dim& in = p.dims[inner];
+            const Dim& rd = p.dims[row_dim];
+            return for_each_position(p, inner, row_dim, [&](const char* data, int64_t out, int64_t index) {
+                k.cols(data, in.size, in.out_stride, rd.size, rd.in_stride, rd.weight, keys, indices, out, index);
+            });
+        }
+        case Shape::Strided:
+            return strided(p, row_dim, t, k, keys, indices);
+    }
+}
+
+}  // namespace argreduce

@@ -1,0 +1,85 @@
+// Kernel shape 1: reduce along contiguous rows.
+//
+// Blockwise minimum plus a rescan: each block of ~4 KiB is folded into a few vectors of running
+// minimum keys (no index bookkeeping in the hot loop), and only a block whose minimum beats the best
+// so far is scanned again, from L1, for the position of that minimum. On random data that rescan
+// happens O(log n) times; on data that keeps improving it doubles the reads of an L1-resident block.
+#pragma once
+#include "../keys.hpp"
+#include "../partial.hpp"
+#include "simd.hpp"
+
+namespace argreduce::ARGREDUCE_ISA {
+
+struct RowBest {
+    int64_t key;
+    int64_t pos;  // position in the row
+};
+
+// Forward: ties go to the first position (index weight > 0); otherwise to the last (weight < 0,
+// a flipped dim, where a later position is a smaller index).
+template <DType T, Op O, bool Forward>
+static RowBest best_in_row(const char* p, int64_t n) {
+    using K = typename KeyTraits<T>::Key;
+    using V = Vec<K>;
+    constexpr int64_t L = kLanes<K>;
+    constexpr int64_t kUnroll = 4;
+    constexpr int64_t kBlock = 4096 / sizeof(K) < 4 * kUnroll * L ? 4 * kUnroll * L : 4096 / sizeof(K);
+    const K kmax = KeyTraits<T>::kmax, kmin = KeyTraits<T>::kmin;
+
+    K best = kmax;
+    int64_t pos = -1;
+    auto improves = [&](K k) { return pos < 0 || (Forward ? k < best : k <= best); };
+    auto rescan = [&](int64_t begin, int64_t end, K target) {
+        if constexpr (Forward) {
+            for (int64_t i = begin; i < end; ++i)
+                if (make_key<T, O>(load_bits<T>(p + i * sizeof(K))) == target) return i;
+        } else {
+            for (int64_t i = end; i-- > begin;)
+                if (make_key<T, O>(load_bits<T>(p + i * sizeof(K))) == target) return i;
+        }
+        return begin;  // unreachable: the block holds its own minimum
+    };
+
+    int64_t i = 0;
+    for (; i + kBlock <= n; i += kBlock) {
+        V acc[kUnroll];
+        for (auto& a : acc) a = splat<K>(kmax);
+        for (int64_t j = i; j < i + kBlock; j += kUnroll * L)
+            for (int64_t u = 0; u < kUnroll; ++u)
+                acc[u] = vmin<K>(acc[u], make_key<T, O>(load<K>(p + (j + u * L) * sizeof(K))));
+        for (int64_t u = 1; u < kUnroll; ++u) acc[0] = vmin<K>(acc[0], acc[u]);
+        const K m = hmin<K>(acc[0]);
+        if (improves(m)) {
+            best = m;
+            pos = rescan(i, i + kBlock, m);
+            // Nothing after the first KMIN (a NaN, or the type's own minimum) can beat it.
+            if (Forward && best == kmin) return {best, pos};
+        }
+    }
+    for (; i < n; ++i) {
+        const K k = make_key<T, O>(load_bits<T>(p + i * sizeof(K)));
+        if (improves(k)) {
+            best = k;
+            pos = i;
+        }
+    }
+    return {best, pos};
+}
+
+// For each of `nrows` rows of `n` contiguous elements: fold the row's best into the partials.
+// Row r starts at data + r * row_stride, writes output out_offset + r * row_out_stride and has
+// index index_offset + r * row_weight + pos * weight.
+template <DType T, Op O>
+static void contiguous_rows(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
+                            int64_t row_out_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
+                            int64_t out_offset, int64_t index_offset) {
+    for (int64_t r = 0; r < nrows; ++r) {
+        const char* row = data + r * row_stride;
+        const RowBest b = weight > 0 ? best_in_row<T, O, true>(row, n) : best_in_row<T, O, false>(row, n);
+        merge_into(keys, indices, out_offset + r * row_out_stride, b.key,
+                   index_offset + r * row_weight + b.pos * weight);
+    }
+}
+
+}  // namespace argreduce::ARGREDUCE_ISA

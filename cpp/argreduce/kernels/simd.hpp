@@ -1,0 +1,53 @@
+// Portable SIMD through GCC/Clang vector extensions: the kernels are written once against Vec<K>
+// and this file is compiled once per instruction set (cpp/isa/), each time with its own vector
+// width and compiler flags. The compiler picks the instructions (vpminsd, vpcmpgtq, pblendvb ...);
+// no intrinsics, so the same source serves SSE2, AVX2, AVX-512 and NEON.
+//
+// Everything here lives in the per-ISA namespace ARGREDUCE_ISA, so an inline function compiled
+// with AVX2 flags can never be picked by the linker for a caller on an older processor.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+#ifndef ARGREDUCE_ISA
+#error "define ARGREDUCE_ISA (the per-instruction-set namespace) before including the kernels"
+#endif
+#ifndef ARGREDUCE_VECTOR_BYTES
+#error "define ARGREDUCE_VECTOR_BYTES (16, 32 or 64) before including the kernels"
+#endif
+
+namespace argreduce::ARGREDUCE_ISA {
+
+inline constexpr int kVectorBytes = ARGREDUCE_VECTOR_BYTES;
+
+template <class K>
+struct VecOf {
+    typedef K type __attribute__((vector_size(kVectorBytes)));
+};
+template <class K> using Vec = typename VecOf<K>::type;
+template <class K> inline constexpr int kLanes = kVectorBytes / static_cast<int>(sizeof(K));
+
+template <class K>
+static inline Vec<K> splat(K k) { return Vec<K>{} + k; }
+
+template <class K>
+static inline Vec<K> load(const void* p) {  // unaligned load: memcpy compiles to one movdqu
+    Vec<K> v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+template <class K>
+static inline void store(void* p, Vec<K> v) { std::memcpy(p, &v, sizeof(v)); }
+
+template <class K>
+static inline Vec<K> vmin(Vec<K> a, Vec<K> b) { return a < b ? a : b; }
+
+template <class K>
+static inline K hmin(Vec<K> v) {  // once per block, so a plain loop over the lanes is enough
+    K m = v[0];
+    for (int i = 1; i < kLanes<K>; ++i) m = v[i] < m ? v[i] : m;
+    return m;
+}
+
+}  // namespace argreduce::ARGREDUCE_ISA

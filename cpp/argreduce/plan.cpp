@@ -1,0 +1,100 @@
+#include "plan.hpp"
+
+#include <algorithm>
+
+namespace argreduce {
+
+int64_t Problem::numel() const {
+    int64_t n = 1;
+    for (const Dim& d : dims) n *= d.size;
+    return n;
+}
+
+namespace {
+
+// Output strides are row-major over the kept dims, index weights row-major over the reduced dims.
+std::vector<Dim> logical_dims(const Layout& l) {
+    const size_t nd = l.shape.size();
+    std::vector<Dim> dims(nd);
+    int64_t out = 1, weight = 1;
+    for (size_t i = nd; i-- > 0;) {
+        dims[i] = {l.shape[i], l.strides[i], 0, 0};
+        if (l.reduced[i]) {
+            dims[i].weight = weight;
+            weight *= l.shape[i];
+        } else {
+            dims[i].out_stride = out;
+            out *= l.shape[i];
+        }
+    }
+    return dims;
+}
+
+bool can_merge(const Dim& outer, const Dim& inner) {
+    return outer.in_stride == inner.size * inner.in_stride &&
+           outer.out_stride == inner.size * inner.out_stride && outer.weight == inner.size * inner.weight;
+}
+
+Shape classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
+    int innermost_reduced = -1;
+    for (int i = static_cast<int>(p.dims.size()) - 1; i >= 0 && innermost_reduced < 0; --i)
+        if (p.dims[i].reduced()) innermost_reduced = i;
+    *row_dim = innermost_reduced;
+    if (innermost_reduced < 0) return Shape::Elementwise;
+    const Dim& inner = p.dims.back();
+    if (swapped || inner.in_stride != itemsize) return Shape::Strided;
+    return inner.reduced() ? Shape::ContiguousRows : Shape::AcrossRows;
+}
+
+}  // namespace
+
+Plan make_plan(const Layout& l) {
+    Problem p;
+    p.data = l.data;
+    for (Dim d : logical_dims(l)) {
+        // A size-1 dim moves nothing. Along a reduced stride-0 (broadcast) dim every element is
+        // equal, so its first index, 0, is the answer and the dim can go.
+        if (d.size == 1 || (d.reduced() && d.in_stride == 0)) continue;
+        if (d.in_stride < 0) {  // walk it forwards; index and output walk backwards instead
+            p.data += (d.size - 1) * d.in_stride;
+            p.out_offset += (d.size - 1) * d.out_stride;
+            p.index_offset += (d.size - 1) * d.weight;
+            d.in_stride = -d.in_stride;
+            d.out_stride = -d.out_stride;
+            d.weight = -d.weight;
+        }
+        p.dims.push_back(d);
+    }
+    // Largest stride outermost; broadcast (stride-0) kept dims outermost of all, so the innermost
+    // dim stays the one that walks memory.
+    std::stable_sort(p.dims.begin(), p.dims.end(), [](const Dim& a, const Dim& b) {
+        if ((a.in_stride == 0) != (b.in_stride == 0)) return a.in_stride == 0;
+        return a.in_stride > b.in_stride;
+    });
+    std::vector<Dim> merged;
+    for (const Dim& d : p.dims) {
+        if (!merged.empty() && can_merge(merged.back(), d)) {
+            Dim& m = merged.back();
+            m = {m.size * d.size, d.in_stride, d.out_stride, d.weight};
+        } else {
+            merged.push_back(d);
+        }
+    }
+    p.dims = std::move(merged);
+    Plan plan;
+    plan.shape = classify(p, info(l.dtype).itemsize, l.swapped, &plan.row_dim);
+    plan.problem = std::move(p);
+    return plan;
+}
+
+Problem slice(const Problem& p, int d, int64_t begin, int64_t end) {
+    Problem s = p;
+    const Dim& dim = p.dims[d];
+    s.data += begin * dim.in_stride;
+    s.out_offset += begin * dim.out_stride;
+    s.index_offset += begin * dim.weight;
+    s.dims[d].size = end - begin;
+    return s;
+}
+
+}  // namespace argreduce

@@ -1,0 +1,61 @@
+// The plan: any N-d strided arg-reduction, canonicalised into a short loop nest and a kernel shape.
+//
+// Every dim carries three linear maps: where it moves in the input (bytes), in the output partials
+// (elements; 0 for a reduced dim) and in the result index (the row-major flattening of the reduced
+// dims; 0 for a kept dim). Because indices travel with the data and every merge compares full
+// (key, index) pairs, the plan may visit elements in memory order instead of logical order: the
+// answer cannot change, only the speed. So it drops what does not matter, flips negative strides,
+// sorts by stride and merges neighbours, as PyTorch's TensorIterator does for its loops.
+#pragma once
+#include <cstdint>
+#include <vector>
+#include "dtype.hpp"
+
+namespace argreduce {
+
+struct Dim {
+    int64_t size;
+    int64_t in_stride;   // bytes, >= 0 after planning
+    int64_t out_stride;  // elements of the output; 0 for a reduced dim
+    int64_t weight;      // elements of the result index; 0 for a kept dim; may be < 0 (flipped dim)
+    bool reduced() const { return out_stride == 0 && weight != 0; }
+};
+
+// The three loop shapes kernels exist for (plus the trivial one with nothing left to reduce).
+enum class Shape {
+    Elementwise,     // no reduced dim has more than one distinct element: keys copied, index fixed
+    ContiguousRows,  // innermost dim reduced, unit stride: a row kernel
+    AcrossRows,      // innermost dim kept, unit stride: lane-wise best across rows
+    Strided,         // anything else (strided inner dim, byte-swapped): packed into tiles first
+};
+
+struct Problem {
+    const char* data = nullptr;
+    int64_t out_offset = 0;    // where output element 0 of this (sub)problem starts
+    int64_t index_offset = 0;  // index contributed by flipped dims
+    std::vector<Dim> dims;     // outermost first; the last is the innermost in memory
+    int64_t numel() const;
+};
+
+struct Plan {
+    Problem problem;
+    Shape shape;
+    int row_dim = -1;          // AcrossRows / Strided-kept: the reduced dim walked as rows
+};
+
+// Logical description of one request: `reduced[d]` marks the dims being reduced.
+struct Layout {
+    const char* data;
+    DType dtype;
+    bool swapped;             // elements stored in non-native byte order
+    std::vector<int64_t> shape;
+    std::vector<int64_t> strides;  // bytes, any sign
+    std::vector<bool> reduced;
+};
+
+Plan make_plan(const Layout& layout);
+
+// The same problem restricted to [begin, end) along dim `d` (used to split work across threads).
+Problem slice(const Problem& p, int d, int64_t begin, int64_t end);
+
+}  // namespace argreduce

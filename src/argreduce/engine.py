@@ -1,0 +1,48 @@
+"""The call into the native core: a strided view and the reduced dims in, int64 indices out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+from .adapters import StridedView
+from .threads import get_num_threads
+
+
+def kept_shape(shape: tuple[int, ...], reduced: tuple[bool, ...]) -> tuple[int, ...]:
+    return tuple(n for n, r in zip(shape, reduced, strict=True) if not r)
+
+
+def reduce_view(
+    view: StridedView,
+    reduced: tuple[bool, ...],
+    is_max: bool,
+    *,
+    out: np.ndarray | None = None,
+    keys: np.ndarray | None = None,
+) -> np.ndarray:
+    """Indices (int64, the kept dims' shape) of the best element along the reduced dims.
+
+    The index is into the row-major flattening of the reduced dims. ``out`` and ``keys``, when
+    given, must be C-contiguous int64 arrays of that shape; ``keys`` receives each result's
+    order-preserving key, for merging with other partial results (see partial.py).
+    """
+    shape = kept_shape(view.shape, reduced)
+    if out is None:
+        out = np.empty(shape, dtype=np.int64)
+    for name, a in (("out", out), ("keys", keys)):
+        if a is not None and not (a.dtype == np.int64 and a.shape == shape and a.flags.c_contiguous
+                                  and a.flags.writeable):
+            raise ValueError(f"{name} must be a writeable C-contiguous int64 array of shape {shape}")
+    _core.reduce(
+        view.address, view.dtype, list(view.shape), list(view.strides), view.swapped, list(reduced), is_max,
+        out.__array_interface__["data"][0] if out.size else 0,
+        keys.__array_interface__["data"][0] if keys is not None and keys.size else 0,
+        int(out.size), get_num_threads(),
+    )
+    return out
+
+
+def isa() -> str:
+    """The instruction set the kernels use on this processor ($ARGREDUCE_ISA pins another)."""
+    return _core.isa()

@@ -1,0 +1,54 @@
+"""The mergeable partial result: the one way chunks, files and Dask blocks are combined.
+
+A partial holds, per output element, the best element seen so far as an order-preserving integer
+key and its index. Merging two partials keeps, element by element, the smaller key, and on equal
+keys the smaller index: the contract's NaN and tie rules at once, because NaN has the smallest key.
+The comparison runs in the native core, the same code that merges per-thread results, so there is
+no second copy of the rule in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _core
+from .adapters import StridedView
+from .engine import kept_shape, reduce_view
+
+
+@dataclass
+class Partial:
+    """Per output element: ``keys`` (int64, smaller is better) and ``index`` (int64)."""
+
+    keys: np.ndarray
+    index: np.ndarray
+
+    @classmethod
+    def of_view(cls, view: StridedView, reduced: tuple[bool, ...], is_max: bool) -> Partial:
+        """The partial of one block. Indices are local: into the flattening of the block's reduced dims."""
+        shape = kept_shape(view.shape, reduced)
+        keys = np.empty(shape, dtype=np.int64)
+        index = reduce_view(view, reduced, is_max, keys=keys)
+        return cls(keys, index)
+
+    def merge(self, other: Partial) -> Partial:
+        """Folds ``other`` into this partial in place (both must hold global indices) and returns it."""
+        if self.keys.shape != other.keys.shape:
+            raise ValueError(f"cannot merge partials of shapes {self.keys.shape} and {other.keys.shape}")
+        if self.keys.size:
+            _core.merge(self.keys.reshape(-1), self.index.reshape(-1),
+                        np.ascontiguousarray(other.keys).reshape(-1),
+                        np.ascontiguousarray(other.index).reshape(-1))
+        return self
+
+
+def merge_all(parts) -> Partial:
+    """Merges an iterable of partials of one shape; the order does not change the answer."""
+    it = iter(parts)
+    first = next(it)
+    acc = Partial(first.keys.copy(), first.index.copy())
+    for p in it:
+        acc.merge(p)
+    return acc

@@ -1,0 +1,98 @@
+// The Python binding of the native core: plain values in and out, no array-library types. The
+// adapters (src/argreduce/adapters/) turn any array into (address, dtype, shape, byte strides) and
+// keep its owner alive for the call; this file only checks sizes, releases the GIL and turns a
+// Ctrl-C seen by the core into KeyboardInterrupt.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <string>
+#include <vector>
+
+#include "argreduce/argreduce.hpp"
+#include "argreduce/kernels/table.hpp"
+#include "argreduce/partial.hpp"
+#include "argreduce/read_probe.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+using Int64Array = nb::ndarray<int64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+
+void reduce(uintptr_t address, const std::string& dtype, std::vector<int64_t> shape, std::vector<int64_t> strides,
+            bool swapped, std::vector<bool> reduced, bool is_max, uintptr_t indices, uintptr_t keys,
+            int64_t numel_out, int threads) {
+    argreduce::Request r;
+    if (!argreduce::parse_dtype(dtype.c_str(), &r.layout.dtype))
+        throw nb::type_error(("argreduce core: unsupported dtype " + dtype).c_str());
+    if (shape.size() != strides.size() || shape.size() != reduced.size())
+        throw nb::value_error("argreduce core: shape, strides and reduced differ in length");
+    int64_t expected_out = 1;
+    for (size_t d = 0; d < shape.size(); ++d) {
+        if (shape[d] < 0) throw nb::value_error("argreduce core: negative size");
+        if (reduced[d] && shape[d] == 0) throw nb::value_error("argreduce core: empty reduced dim");
+        if (!reduced[d]) expected_out *= shape[d];
+    }
+    if (expected_out != numel_out) throw nb::value_error("argreduce core: output size does not match");
+    r.layout.data = reinterpret_cast<const char*>(address);
+    r.layout.swapped = swapped;
+    r.layout.shape = std::move(shape);
+    r.layout.strides = std::move(strides);
+    r.layout.reduced = std::move(reduced);
+    r.op = is_max ? argreduce::Op::Max : argreduce::Op::Min;
+    r.indices = reinterpret_cast<int64_t*>(indices);
+    r.keys = reinterpret_cast<int64_t*>(keys);
+    r.numel_out = numel_out;
+    r.threads = threads < 1 ? 1 : threads;
+    r.interrupted = [] {
+        nb::gil_scoped_acquire acquire;
+        return PyErr_CheckSignals() != 0;  // runs Python's SIGINT handler, which sets the error
+    };
+    argreduce::Status status;
+    {
+        nb::gil_scoped_release release;
+        status = argreduce::run(r);
+    }
+    if (status == argreduce::Status::Interrupted) throw nb::python_error();
+}
+
+void merge(Int64Array keys_a, Int64Array idx_a, Int64Array keys_b, Int64Array idx_b) {
+    const size_t n = keys_a.shape(0);
+    if (idx_a.shape(0) != n || keys_b.shape(0) != n || idx_b.shape(0) != n)
+        throw nb::value_error("argreduce core: partials to merge differ in length");
+    nb::gil_scoped_release release;
+    argreduce::merge_partials(keys_a.data(), idx_a.data(), keys_b.data(), idx_b.data(), static_cast<int64_t>(n));
+}
+
+std::vector<std::string> available_isas() {
+    const argreduce::KernelTable* tables[3];
+    const int n = argreduce::available_tables(tables, 3);
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) out.emplace_back(tables[i]->isa);
+    return out;
+}
+
+}  // namespace
+
+NB_MODULE(_core, m) {
+    m.doc() = "argreduce's native core (private: use argreduce.argmin / argreduce.argmax)";
+    m.def("reduce", &reduce, "address"_a, "dtype"_a, "shape"_a, "strides"_a, "swapped"_a, "reduced"_a,
+          "is_max"_a, "indices"_a, "keys"_a, "numel_out"_a, "threads"_a,
+          "Fill `indices` (and `keys`, if nonzero) with the arg-reduction of a strided array.");
+    m.def("merge", &merge, "keys_a"_a, "idx_a"_a, "keys_b"_a, "idx_b"_a,
+          "Fold partials b into partials a, in place, by the contract's comparator.");
+    m.def("isa", [] { return std::string(argreduce::kernels().isa); },
+          "The instruction set the kernels use on this processor.");
+    m.def(
+        "read_probe",
+        [](uintptr_t address, int64_t nbytes, int threads) {
+            nb::gil_scoped_release release;
+            return argreduce::read_probe(reinterpret_cast<const char*>(address), nbytes, threads);
+        },
+        "address"_a, "nbytes"_a, "threads"_a,
+        "Benchmark yardstick: read nbytes once with `threads` threads (returns their XOR).");
+    m.def("available_isas", &available_isas, "Instruction sets this build can use here, best first.");
+}
