@@ -3,6 +3,10 @@
 This layer only parses arguments and raises the contract's errors (../shared/spec/SEMANTICS.md),
 in torch's order: argument TypeErrors, then dtype errors, then dim range, then emptiness. The
 adapters make the view; the core does the work.
+
+The commonest call, a NumPy array with dim None or an int and no out=, first tries the core's
+fast path (src/ext/fast_path.cpp), which skips the Python bookkeeping that would otherwise cost
+more than a small argmin itself; it declines anything unusual, and the general path below runs.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from . import adapters
+from . import _core, adapters
 from .engine import kept_shape, reduce_view
+from .threads import get_num_threads
 
 _UNSET: Any = object()
 _MAX_DIMS = 64  # torch's TensorIterator limit, kept for identical errors
@@ -149,6 +154,11 @@ def argmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = N
     >>> int(ar.argmin(x)), ar.argmin(x, dim=0).tolist(), ar.argmin(x, dim=1).tolist()
     (3, [1, 0, 1], [1, 0])
     """
+    if type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET:
+        r = _core.reduce_numpy_fast(input, None if dim is _UNSET else dim,
+                                    False if keepdim is _UNSET else keepdim, False, get_num_threads())
+        if r is not None:
+            return r
     dim = _alias("argmin", "dim", dim, "axis", axis, None)
     keepdim = _alias("argmin", "keepdim", keepdim, "keepdims", keepdims, False)
     return _arg_reduce("argmin", False, input, dim, keepdim, out)
@@ -165,6 +175,11 @@ def argmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = N
     >>> int(ar.argmax(x)), ar.argmax(x, dim=0).tolist(), ar.argmax(x, dim=-1, keepdim=True).tolist()
     (0, [0, 1, 0], [[0], [1]])
     """
+    if type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET:
+        r = _core.reduce_numpy_fast(input, None if dim is _UNSET else dim,
+                                    False if keepdim is _UNSET else keepdim, True, get_num_threads())
+        if r is not None:
+            return r
     dim = _alias("argmax", "dim", dim, "axis", axis, None)
     keepdim = _alias("argmax", "keepdim", keepdim, "keepdims", keepdims, False)
     return _arg_reduce("argmax", True, input, dim, keepdim, out)

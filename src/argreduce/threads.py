@@ -7,6 +7,7 @@ import os
 
 _ENV = "ARGREDUCE_NUM_THREADS"
 _override: int | None = None
+_default_cache: int | None = None  # the environment is read once, at first use
 
 
 def _default() -> int:
@@ -34,4 +35,9 @@ def set_num_threads(n: int) -> None:
 
 def get_num_threads() -> int:
     """The number of threads each argmin/argmax may use."""
-    return _override if _override is not None else _default()
+    global _default_cache
+    if _override is not None:
+        return _override
+    if _default_cache is None:
+        _default_cache = _default()
+    return _default_cache

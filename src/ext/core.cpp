@@ -14,6 +14,7 @@
 #include "argreduce/kernels/table.hpp"
 #include "argreduce/partial.hpp"
 #include "argreduce/read_probe.hpp"
+#include "fast_path.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -84,6 +85,8 @@ NB_MODULE(_core, m) {
           "Fill `indices` (and `keys`, if nonzero) with the arg-reduction of a strided array.");
     m.def("merge", &merge, "keys_a"_a, "idx_a"_a, "keys_b"_a, "idx_b"_a,
           "Fold partials b into partials a, in place, by the contract's comparator.");
+    m.def("reduce_numpy_fast", &reduce_numpy_fast, "x"_a, "dim"_a.none(), "keepdim"_a.none(), "is_max"_a, "threads"_a,
+          "argmin/argmax of a NumPy array for dim None or an int, or None when the general path must run.");
     m.def("isa", [] { return std::string(argreduce::kernels().isa); },
           "The instruction set the kernels use on this processor.");
     m.def(

@@ -41,21 +41,26 @@ static RowBest best_in_row(const char* p, int64_t n) {
         return begin;  // unreachable: the block holds its own minimum
     };
 
+    // Full blocks, then one shorter block of whole vectors, then fewer than L elements one by one.
     int64_t i = 0;
-    for (; i + kBlock <= n; i += kBlock) {
+    while (n - i >= L) {
+        const int64_t len = n - i >= kBlock ? kBlock : (n - i) / L * L;
         V acc[kUnroll];
         for (auto& a : acc) a = splat<K>(kmax);
-        for (int64_t j = i; j < i + kBlock; j += kUnroll * L)
+        int64_t j = i;
+        for (; j + kUnroll * L <= i + len; j += kUnroll * L)
             for (int64_t u = 0; u < kUnroll; ++u)
                 acc[u] = vmin<K>(acc[u], make_key<T, O>(load<K>(p + (j + u * L) * sizeof(K))));
+        for (; j < i + len; j += L) acc[0] = vmin<K>(acc[0], make_key<T, O>(load<K>(p + j * sizeof(K))));
         for (int64_t u = 1; u < kUnroll; ++u) acc[0] = vmin<K>(acc[0], acc[u]);
         const K m = hmin<K>(acc[0]);
         if (improves(m)) {
             best = m;
-            pos = rescan(i, i + kBlock, m);
+            pos = rescan(i, i + len, m);
             // Nothing after the first KMIN (a NaN, or the type's own minimum) can beat it.
             if (Forward && best == kmin) return {best, pos};
         }
+        i += len;
     }
     for (; i < n; ++i) {
         const K k = make_key<T, O>(load_bits<T>(p + i * sizeof(K)));
