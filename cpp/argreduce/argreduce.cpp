@@ -25,37 +25,55 @@ int split_dim(const Problem& p, int threads) {
     return best_kept >= 0 ? best_kept : best_any;
 }
 
+
+// True when every output receives exactly one (key, index) from one kernel call, so the partials
+// need no keys and no initial fill: the kernels store indices directly. That holds when a single
+// reduced dim is left, it is not cut into pieces, and the kernel takes it whole (the across-rows
+// kernel re-merges after 127 rows of 8-bit keys, 32767 of 16-bit).
+bool single_pass(const Plan& plan, int split, int64_t pieces, int itemsize) {
+    const Problem& p = plan.problem;
+    int reduced = 0;
+    for (const Dim& d : p.dims) reduced += d.reduced();
+    if (reduced != 1 || (p.dims[split].reduced() && pieces > 1)) return false;
+    if (plan.shape == Shape::ContiguousRows) return true;
+    if (plan.shape != Shape::AcrossRows) return false;
+    const int64_t run = itemsize == 1 ? 127 : itemsize == 2 ? 32767 : INT64_MAX;
+    return p.dims[plan.row_dim].size <= run;
+}
+
 }  // namespace
 
 Status run(const Request& r) {
-    std::vector<int64_t> own_keys;
-    int64_t* keys = r.keys;
-    if (!keys) {
-        own_keys.resize(static_cast<size_t>(r.numel_out));
-        keys = own_keys.data();
-    }
-    std::fill(keys, keys + r.numel_out, kEmptyKey);
-    std::fill(r.indices, r.indices + r.numel_out, kEmptyIndex);
     if (r.numel_out == 0) return Status::Ok;
-
     const Plan plan = make_plan(r.layout);
     const Problem& p = plan.problem;
     const Target target{r.layout.dtype, r.op, r.layout.swapped};
     const int64_t numel = p.numel();
-    if (p.dims.empty()) {  // a single element
-        execute_serial(p, plan.shape, plan.row_dim, target, keys, r.indices);
-        return Status::Ok;
-    }
 
-    const int d = split_dim(p, r.threads);
-    const int64_t extent = p.dims[d].size;
+    const int d = p.dims.empty() ? -1 : split_dim(p, r.threads);
+    const int64_t extent = d < 0 ? 1 : p.dims[d].size;
     int threads = static_cast<int>(std::min<int64_t>({r.threads, numel / kGrainElements, extent}));
     threads = std::max(threads, 1);
     const int64_t pieces = std::min<int64_t>(extent, std::max<int64_t>(threads, numel / kPieceElements));
 
+    std::vector<int64_t> own_keys;
+    int64_t* keys = r.keys;
+    if (!keys && !(d >= 0 && single_pass(plan, d, pieces, info(r.layout.dtype).itemsize))) {
+        own_keys.resize(static_cast<size_t>(r.numel_out));
+        keys = own_keys.data();
+    }
+    if (keys) {
+        std::fill(keys, keys + r.numel_out, kEmptyKey);
+        std::fill(r.indices, r.indices + r.numel_out, kEmptyIndex);
+    }
+    if (d < 0) {  // a single element
+        execute_serial(p, plan.shape, plan.row_dim, target, keys, r.indices);
+        return Status::Ok;
+    }
+
     // Threads that share outputs (split along a reduced dim) get private partials; thread 0 uses
     // the caller's buffers.
-    const bool shared_outputs = p.dims[d].reduced() && threads > 1;
+    const bool shared_outputs = p.dims[d].reduced() && threads > 1;  // never in a single pass
     std::vector<int64_t> private_parts;
     if (shared_outputs) {
         private_parts.assign(static_cast<size_t>(2 * r.numel_out * (threads - 1)), 0);

@@ -38,17 +38,29 @@ void for_each_position(const Problem& p, int skip_a, int skip_b, Fn&& fn) {
     }
 }
 
+template <class U>
+void pack_typed(char* dst, const char* src, int64_t n, int64_t stride, bool swap) {
+    for (int64_t i = 0; i < n; ++i, src += stride, dst += sizeof(U)) {
+        U v;
+        std::memcpy(&v, src, sizeof(U));
+        if constexpr (sizeof(U) == 2) v = swap ? __builtin_bswap16(v) : v;
+        if constexpr (sizeof(U) == 4) v = swap ? __builtin_bswap32(v) : v;
+        if constexpr (sizeof(U) == 8) v = swap ? __builtin_bswap64(v) : v;
+        std::memcpy(dst, &v, sizeof(U));
+    }
+}
+
 // Copies n elements of `itemsize` bytes at `stride` into contiguous native-order `dst`.
 void pack(char* dst, const char* src, int64_t n, int64_t stride, int itemsize, bool swap) {
     if (!swap && stride == itemsize) {
         std::memcpy(dst, src, n * itemsize);
         return;
     }
-    for (int64_t i = 0; i < n; ++i, src += stride, dst += itemsize) {
-        if (swap)
-            for (int b = 0; b < itemsize; ++b) dst[b] = src[itemsize - 1 - b];
-        else
-            std::memcpy(dst, src, itemsize);
+    switch (itemsize) {
+        case 1: return pack_typed<uint8_t>(dst, src, n, stride, false);
+        case 2: return pack_typed<uint16_t>(dst, src, n, stride, swap);
+        case 4: return pack_typed<uint32_t>(dst, src, n, stride, swap);
+        default: return pack_typed<uint64_t>(dst, src, n, stride, swap);
     }
 }
 
@@ -92,7 +104,7 @@ void strided(const Problem& p, int row_dim, const Target& t, const Kernels& k, i
             for (int64_t c0 = 0; c0 < in.size; c0 += chunk) {
                 const int64_t n = in.size - c0 < chunk ? in.size - c0 : chunk;
                 pack(buf, data + c0 * in.in_stride, n, in.in_stride, isz, t.swapped);
-                k.rows(buf, n, in.weight, 1, 0, 0, 0, keys, indices, out, index + c0 * in.weight);
+                k.rows(buf, n, 1, in.weight, 1, 0, 0, 0, keys, indices, out, index + c0 * in.weight);
             }
         });
         return;
@@ -132,8 +144,8 @@ void execute_serial(const Problem& p, Shape shape, int row_dim, const Target& t,
             const Dim& o = outer >= 0 ? p.dims[outer] : none;
             const Dim& in = p.dims[inner];
             return for_each_position(p, inner, outer, [&](const char* data, int64_t out, int64_t index) {
-                k.rows(data, in.size, in.weight, o.size, o.in_stride, o.out_stride, o.weight, keys, indices, out,
-                       index);
+                k.rows(data, in.size, in.in_stride / info(t.dtype).itemsize, in.weight, o.size, o.in_stride,
+                       o.out_stride, o.weight, keys, indices, out, index);
             });
         }
         case Shape::AcrossRows: {

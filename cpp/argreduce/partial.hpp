@@ -25,8 +25,14 @@ static inline bool better(int64_t key_a, int64_t index_a, int64_t key_b, int64_t
     return key_a < key_b || (key_a == key_b && index_a < index_b);
 }
 
-// Folds (key, index) into the partial stored at keys[i], indices[i].
+// Folds (key, index) into the partial stored at keys[i], indices[i]. With keys == nullptr the
+// caller has proven that this is the only (key, index) output i will ever get (a single pass, see
+// argreduce.cpp), so the index is stored as it is.
 static inline void merge_into(int64_t* keys, int64_t* indices, int64_t i, int64_t key, int64_t index) {
+    if (!keys) {
+        indices[i] = index;
+        return;
+    }
     if (better(key, index, keys[i], indices[i])) {
         keys[i] = key;
         indices[i] = index;

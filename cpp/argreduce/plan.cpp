@@ -42,8 +42,17 @@ Shape classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
     *row_dim = innermost_reduced;
     if (innermost_reduced < 0) return Shape::Elementwise;
     const Dim& inner = p.dims.back();
-    if (swapped || inner.in_stride != itemsize) return Shape::Strided;
-    return inner.reduced() ? Shape::ContiguousRows : Shape::AcrossRows;
+    if (swapped) return Shape::Strided;
+    if (inner.in_stride == itemsize) return inner.reduced() ? Shape::ContiguousRows : Shape::AcrossRows;
+    // A reduced row with a small power-of-two step (x[::2]) is still read as contiguous memory by
+    // the row kernel, which masks the lanes in between (contiguous_rows.hpp): cheaper than packing
+    // while the row is at least half dense. The step divides every ISA's lane count: 16-byte
+    // vectors hold 16 / itemsize lanes.
+    const int64_t step = inner.in_stride / itemsize;
+    if (inner.reduced() && inner.in_stride % itemsize == 0 && (step == 2 || step == 4) &&
+        step * itemsize <= 16)
+        return Shape::ContiguousRows;
+    return Shape::Strided;
 }
 
 }  // namespace

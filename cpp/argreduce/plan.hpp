@@ -24,7 +24,7 @@ struct Dim {
 // The three loop shapes kernels exist for (plus the trivial one with nothing left to reduce).
 enum class Shape {
     Elementwise,     // no reduced dim has more than one distinct element: keys copied, index fixed
-    ContiguousRows,  // innermost dim reduced, unit stride: a row kernel
+    ContiguousRows,  // innermost dim reduced, unit stride (or a step of 2 or 4): a row kernel
     AcrossRows,      // innermost dim kept, unit stride: lane-wise best across rows
     Strided,         // anything else (strided inner dim, byte-swapped): packed into tiles first
 };

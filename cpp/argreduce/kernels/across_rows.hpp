@@ -13,14 +13,40 @@
 
 namespace argreduce::ARGREDUCE_ISA {
 
+// Folds rows [r_begin, r_end) of one tile into the lane state (best keys, row numbers).
+template <DType T, Op O, bool Forward, int kRows>
+static inline void fold_rows(const char* base, int64_t row_stride, int64_t r, int64_t tv,
+                             typename KeyTraits<T>::Key* best, typename KeyTraits<T>::Key* row) {
+    using K = typename KeyTraits<T>::Key;
+    using V = Vec<K>;
+    constexpr int64_t L = kLanes<K>;
+    for (int64_t c = 0; c < tv; c += L) {
+        V b = load<K>(best + c), rw = load<K>(row + c);
+        // Each row contributes only a 4 KiB stretch per tile, too short for the hardware
+        // prefetcher to find: ask for the next group of rows while this one is folded.
+        if (kRows > 1 && (c * sizeof(K)) % 64 == 0)
+            for (int q = 0; q < kRows; ++q)
+                __builtin_prefetch(base + (r + kRows + q) * row_stride + c * sizeof(K));
+        for (int q = 0; q < kRows; ++q) {  // several rows per visit: the state is loaded once
+            const V k = make_key<T, O>(load<K>(base + (r + q) * row_stride + c * sizeof(K)));
+            const auto m = Forward ? k < b : k <= b;
+            b = m ? k : b;
+            rw = m ? splat<K>(static_cast<K>(r + q)) : rw;
+        }
+        store<K>(best + c, b);
+        store<K>(row + c, rw);
+    }
+}
+
 template <DType T, Op O, bool Forward>
 static void across_rows_dir(const char* data, int64_t ncols, int64_t col_out_stride, int64_t nrows,
                             int64_t row_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
                             int64_t out_offset, int64_t index_offset) {
     using K = typename KeyTraits<T>::Key;
-    using V = Vec<K>;
     constexpr int64_t L = kLanes<K>;
-    constexpr int64_t kTile = 2048 / sizeof(K) < L ? L : 2048 / sizeof(K);  // columns per tile
+    // 4 KiB of each row per tile: one page, so a tile costs one TLB entry per row, and the state
+    // (keys and row numbers, 8 KiB) stays in L1.
+    constexpr int64_t kTile = 4096 / sizeof(K) < L ? L : 4096 / sizeof(K);
     constexpr int64_t kRun = sizeof(K) == 1 ? 127 : sizeof(K) == 2 ? 32767 : int64_t(1) << 30;
     alignas(64) K best[kTile];
     alignas(64) K row[kTile];
@@ -31,28 +57,25 @@ static void across_rows_dir(const char* data, int64_t ncols, int64_t col_out_str
         for (int64_t r0 = 0; r0 < nrows; r0 += kRun) {
             const int64_t run = nrows - r0 < kRun ? nrows - r0 : kRun;
             const char* base = data + r0 * row_stride + c0 * sizeof(K);
-            for (int64_t c = 0; c < tw; ++c) {
+            for (int64_t c = 0; c < tv; c += L) {
+                store<K>(best + c, make_key<T, O>(load<K>(base + c * sizeof(K))));
+                store<K>(row + c, splat<K>(0));
+            }
+            for (int64_t c = tv; c < tw; ++c) {
                 best[c] = make_key<T, O>(load_bits<T>(base + c * sizeof(K)));
                 row[c] = 0;
             }
-            for (int64_t r = 1; r < run; ++r) {
-                const char* rp = base + r * row_stride;
-                const V rv = splat<K>(static_cast<K>(r));
-                for (int64_t c = 0; c < tv; c += L) {
-                    const V k = make_key<T, O>(load<K>(rp + c * sizeof(K)));
-                    const V b = load<K>(best + c);
-                    const auto m = Forward ? k < b : k <= b;
-                    store<K>(best + c, m ? k : b);
-                    store<K>(row + c, m ? rv : load<K>(row + c));
-                }
-                for (int64_t c = tv; c < tw; ++c) {
-                    const K k = make_key<T, O>(load_bits<T>(rp + c * sizeof(K)));
+            int64_t r = 1;
+            for (; r + 4 <= run; r += 4) fold_rows<T, O, Forward, 4>(base, row_stride, r, tv, best, row);
+            for (; r < run; ++r) fold_rows<T, O, Forward, 1>(base, row_stride, r, tv, best, row);
+            for (int64_t c = tv; c < tw; ++c)  // columns past the last full vector
+                for (int64_t rr = 1; rr < run; ++rr) {
+                    const K k = make_key<T, O>(load_bits<T>(base + rr * row_stride + c * sizeof(K)));
                     if (Forward ? k < best[c] : k <= best[c]) {
                         best[c] = k;
-                        row[c] = static_cast<K>(r);
+                        row[c] = static_cast<K>(rr);
                     }
                 }
-            }
             for (int64_t c = 0; c < tw; ++c)
                 merge_into(keys, indices, out_offset + (c0 + c) * col_out_stride, best[c],
                            index_offset + (r0 + row[c]) * row_weight);

@@ -50,4 +50,13 @@ static inline K hmin(Vec<K> v) {  // once per block, so a plain loop over the la
     return m;
 }
 
+template <class K>
+static inline bool any(Vec<K> mask) {  // any lane set
+    uint64_t w[sizeof(Vec<K>) / 8];
+    std::memcpy(w, &mask, sizeof(w));
+    uint64_t acc = 0;
+    for (uint64_t x : w) acc |= x;
+    return acc != 0;
+}
+
 }  // namespace argreduce::ARGREDUCE_ISA

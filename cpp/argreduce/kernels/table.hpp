@@ -8,7 +8,7 @@
 namespace argreduce {
 
 // See kernels/contiguous_rows.hpp.
-using RowsFn = void (*)(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
+using RowsFn = void (*)(const char* data, int64_t n, int64_t step, int64_t weight, int64_t nrows, int64_t row_stride,
                         int64_t row_out_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
                         int64_t out_offset, int64_t index_offset);
 // See kernels/across_rows.hpp.
