@@ -91,6 +91,7 @@ void elementwise(const Problem& p, const Target& t, int64_t* keys, int64_t* indi
 
 constexpr int64_t kPackBytes = 16384;  // a packed tile stays in L1
 
+
 // Strided or byte-swapped data: pack tiles into native contiguous memory, then run the same kernels.
 void strided(const Problem& p, int row_dim, const Target& t, const Kernels& k, int64_t* keys,
              int64_t* indices) {
@@ -143,6 +144,12 @@ void execute_serial(const Problem& p, Shape shape, int row_dim, const Target& t,
             const Dim none{1, 0, 0, 0};
             const Dim& o = outer >= 0 ? p.dims[outer] : none;
             const Dim& in = p.dims[inner];
+            const int isz = info(t.dtype).itemsize;
+            if (in.in_stride == isz && in.size * isz <= kShortRowBytes && !o.reduced() && o.size >= kShortRowsMin)
+                return for_each_position(p, inner, outer, [&](const char* data, int64_t out, int64_t index) {
+                    k.short_rows(data, in.size, in.weight, o.size, o.in_stride, o.out_stride, keys, indices, out,
+                                 index);
+                });
             return for_each_position(p, inner, outer, [&](const char* data, int64_t out, int64_t index) {
                 k.rows(data, in.size, in.in_stride / info(t.dtype).itemsize, in.weight, o.size, o.in_stride,
                        o.out_stride, o.weight, keys, indices, out, index);

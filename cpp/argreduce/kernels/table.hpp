@@ -16,9 +16,19 @@ using ColsFn = void (*)(const char* data, int64_t ncols, int64_t col_out_stride,
                         int64_t row_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
                         int64_t out_offset, int64_t index_offset);
 
+// See kernels/short_rows.hpp.
+using ShortRowsFn = void (*)(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
+                             int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
+                             int64_t index_offset);
+
+// Rows this short (in bytes) and at least this many take the short-rows kernel.
+inline constexpr int64_t kShortRowBytes = 64;
+inline constexpr int64_t kShortRowsMin = 64;
+
 struct Kernels {
     RowsFn rows;
     ColsFn cols;
+    ShortRowsFn short_rows;
 };
 
 struct KernelTable {
