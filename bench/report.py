@@ -21,6 +21,7 @@ class RunInfo:
     date: str
     sizes: str
     rounds: int
+    budget_s: float
     threads: tuple[int, ...]
     elapsed_s: float
     load_before: str
@@ -88,6 +89,16 @@ def _not_applicable(rows: list[CaseResult]) -> list[str]:
         for name, why in r.na.items():
             reasons[(name, why)].append(r.case.name)
     return [f"- n/a, {name}: {why} ({', '.join(cases)})" for (name, why), cases in reasons.items()]
+
+
+def _fewer_rounds(rows: list[CaseResult], rounds: int) -> list[str]:
+    short: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for r in rows:
+        for name, m in r.times.items():
+            if len(m.per_call_s) < rounds:
+                short[(name, len(m.per_call_s))].append(r.case.name)
+    return [f"- {n} of {rounds} rounds, {name} (its time budget was spent): {', '.join(cases)}"
+            for (name, n), cases in short.items()]
 
 
 def _noise(rows: list[CaseResult]) -> str:
@@ -161,7 +172,9 @@ def write(out: Path, plots_dir: Path, results_dir: Path, results: list[CaseResul
         "## Method",
         "",
         f"- Sizes: `{info.sizes}`; {info.rounds} interleaved rounds: each round runs every contender once, "
-        "in a fresh random order; the tables show medians over the rounds.",
+        "in a fresh random order; the tables show medians over the rounds. A contender whose samples in a "
+        f"case add up to {info.budget_s:g} s sits out the remaining rounds once it has 3 (the peers that "
+        "take seconds per call along dim 0); each table lists them.",
         "- One warm-up call per contender before the first round (it faults pages in and starts thread "
         "pools); its answer is checked against the reference (torch, or NumPy where torch has no "
         "answer: bool). A wrong answer is marked ≠ and listed under Correctness.",
@@ -194,7 +207,8 @@ def write(out: Path, plots_dir: Path, results_dir: Path, results: list[CaseResul
         lines += [f"## {group}", ""]
         per_call = all(r.case.per_call for r in rows)
         table = _per_call_table if per_call else _throughput_table
-        lines += [*table(rows, contenders, info.threads), "", *_not_applicable(rows), ""]
+        lines += [*table(rows, contenders, info.threads), "", *_not_applicable(rows),
+                  *_fewer_rounds(rows, info.rounds), ""]
         if have_plots:
             path = plots_dir / f"{plots.slug(group)}.png"
             plots.group_plot(group, rows, [c.name for c in contenders], path)

@@ -44,6 +44,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--rounds", type=int, help="interleaved rounds (default 7, 3 with --quick)")
     p.add_argument("--threads", default="1,2",
                    help="thread counts for argreduce, torch and the probe (default 1,2)")
+    p.add_argument("--budget", type=float, default=10.0,
+                   help="seconds of samples after which a slow contender stops, after 3 rounds (default 10)")
     p.add_argument("--only", action="append", default=[], help="run only cases whose name contains this")
     p.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md",
                    help="the report (default BENCHMARKS.md)")
@@ -66,7 +68,7 @@ def _command(argv: list[str]) -> str:
     return shlex.join([exe, "bench/run.py", *argv])
 
 
-def _run_case(case, contenders, rounds: int, min_sample_s: float):
+def _run_case(case, contenders, rounds: int, min_sample_s: float, budget_s: float):
     import numpy as np
 
     from results import CaseResult, check_answers
@@ -82,7 +84,7 @@ def _run_case(case, contenders, rounds: int, min_sample_s: float):
                 result.na[c.name] = b
             else:
                 bound[c.name] = b
-        timed = measure(bound, rounds, per_call=case.per_call, min_sample_s=min_sample_s)
+        timed = measure(bound, rounds, per_call=case.per_call, min_sample_s=min_sample_s, budget_s=budget_s)
         result.times = timed.measurements
         nan_skipped = np.nanargmin(inp.array, axis=case.dim) if case.has_nan else None
         check_answers(result, timed.answers, None if nan_skipped is None else np.asarray(nan_skipped))
@@ -100,8 +102,9 @@ def _run_case(case, contenders, rounds: int, min_sample_s: float):
 def _progress(result, threads: tuple[int, ...], t0: float) -> None:
     top = max(threads)
     unit, value = ("us", result.microseconds) if result.case.per_call else ("GB/s", result.gbps)
-    shown = [f"{n} {value(n):.3g}" for n in (f"probe {top}T", "numpy", f"torch {top}T", f"argreduce {top}T")
-             if value(n) is not None]
+    names = ("numpy", f"torch {top}T", f"argreduce {top}T")
+    names = names if result.case.per_call else (f"probe {top}T", *names)
+    shown = [f"{n} {value(n):.3g}" for n in names if value(n) is not None]
     wrong = f"  WRONG: {', '.join(result.wrong)}" if result.wrong else ""
     print(f"[{time.perf_counter() - t0:6.1f}s] {result.case.name:<28} {unit}: {', '.join(shown)}{wrong}",
           file=sys.stderr, flush=True)
@@ -128,13 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     min_sample_s = 0.02 if args.sizes == "full" else 0.002
     results = []
     for case in chosen:
-        results.append(_run_case(case, everyone, args.rounds, min_sample_s))
+        results.append(_run_case(case, everyone, args.rounds, min_sample_s, args.budget))
         gc.collect()  # the input is gone before the next one is built
         _progress(results[-1], args.threads, t0)
     verdicts = judge(results, everyone, args.threads)
     info = report.RunInfo(
         command=_command(argv), date=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        sizes=args.sizes, rounds=args.rounds, threads=args.threads, elapsed_s=time.perf_counter() - t0,
+        sizes=args.sizes, rounds=args.rounds, budget_s=args.budget, threads=args.threads,
+        elapsed_s=time.perf_counter() - t0,
         load_before=load_before, load_after=machine.load_average(),
         env_unset=tuple(v for v in os.environ.get(_UNSET_NOTE, "").split(",") if v),
     )

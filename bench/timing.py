@@ -19,7 +19,7 @@ from contenders import Bound
 
 @dataclass(frozen=True)
 class Measurement:
-    per_call_s: tuple[float, ...]  # one sample per round: a sample's time / its iterations
+    per_call_s: tuple[float, ...]  # one sample per round it ran in: a sample's time / its iterations
     iterations: int  # calls per sample (1 for large inputs)
 
     @property
@@ -56,12 +56,18 @@ class Timed:
     failures: dict[str, BaseException]  # contenders whose warm-up call raised: not timed
 
 
+MIN_ROUNDS = 3  # the fewest samples a median is taken over, whatever the budget
+
+
 def measure(bound: dict[str, Bound], rounds: int, *, per_call: bool, min_sample_s: float,
-            seed: int = 0) -> Timed:
+            budget_s: float = float("inf"), seed: int = 0) -> Timed:
     """Medians over ``rounds`` interleaved rounds, and each contender's warm-up answer.
 
     The warm-up call (one per contender; more for small inputs, through the calibration) faults the
     pages in, starts thread pools and fills caches for everyone before the first timed round.
+    A contender whose samples already add up to ``budget_s`` sits out the remaining rounds once it
+    has MIN_ROUNDS of them: the peers that take seconds per call along dim 0 would otherwise make
+    up most of the run, for a number that is already clear.
     """
     answers, failures = {}, {}
     for name, b in list(bound.items()):
@@ -81,7 +87,10 @@ def measure(bound: dict[str, Bound], rounds: int, *, per_call: bool, min_sample_
         for _ in range(rounds):
             shuffle(order)
             for name in order:
-                samples[name].append(_sample(bound[name], iterations[name]))
+                done = samples[name]
+                if len(done) >= MIN_ROUNDS and sum(done) * iterations[name] >= budget_s:
+                    continue
+                done.append(_sample(bound[name], iterations[name]))
     finally:
         if gc_was_enabled:
             gc.enable()
