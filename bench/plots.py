@@ -27,6 +27,7 @@ def _colour(name: str) -> str:
 
 
 def _grouped_bars(ax, results: list[CaseResult], names: list[str], value, unit: str) -> None:
+    names = [n for n in names if any(value(r, n) for r in results)]  # no empty slot for n/a everywhere
     width = 0.8 / len(names)
     for i, name in enumerate(names):
         xs, ys = [], []
