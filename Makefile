@@ -27,8 +27,10 @@ lint: $(DEPS)
 test: build lint
 	$(BIN)/python -m pytest -q
 
+# The bench extra (matplotlib, bottleneck, polars, ml_dtypes) on top of the test extra's torch.
+# Editable, as in build: a non-editable install would rebuild the core and shadow the checkout.
 bench: build
-	$(BIN)/python -m pip install -q --disable-pip-version-check ".[bench]" --no-build-isolation --no-deps
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[bench]"
 	$(BIN)/python bench/run.py
 
 clean:
