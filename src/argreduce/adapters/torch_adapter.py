@@ -41,7 +41,8 @@ def adapt_torch(t: Any, op: str) -> Adapted:
 def _to_torch(result: np.ndarray):
     import torch
 
-    return torch.from_numpy(np.ascontiguousarray(result))
+    # np.require keeps a 0-d result 0-d (np.ascontiguousarray would make it 1-d).
+    return torch.from_numpy(np.require(result, requirements="C"))
 
 
 def reduce_on_device(t: Any, dims: tuple[int, ...], keepdim: bool, is_max: bool):
