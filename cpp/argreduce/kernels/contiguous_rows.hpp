@@ -1,9 +1,8 @@
 // Kernel shape 1: reduce along contiguous rows.
 //
-// Blockwise minimum plus a rescan: each block of ~4 KiB is folded into a few vectors of running
-// minimum keys (no index bookkeeping in the hot loop), and only a block whose minimum beats the best
-// so far is scanned again, from L1, for the position of that minimum. On random data that rescan
-// happens O(log n) times; on data that keeps improving it doubles the reads of an L1-resident block.
+// Blockwise minimum plus one rescan: each block of ~4 KiB is folded into a few vectors of running
+// minimum keys (no index bookkeeping in the hot loop), the row remembers which block held its best
+// key, and at the end that one block is scanned again for the key's position.
 #pragma once
 #include "../keys.hpp"
 #include "../partial.hpp"
@@ -39,7 +38,10 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
         for (int64_t l = 0; l < L; ++l) lane_mask[l] = l % step == 0 ? K(-1) : K(0);
     // Positions below are in elements of memory; row position = memory position / step.
     const int64_t span = (n - 1) * step + 1;  // never read past the row's last element
-    auto improves = [&](K k) { return pos < 0 || (Forward ? k < best : k <= best); };
+    int64_t block_begin = -1, block_end = -1;  // the vector block holding `best`, if one does
+    // An element past the blocks improves on them (and sets pos) if it beats, or for a backward
+    // row equals, the best key so far.
+    auto improves = [&](K k) { return (pos < 0 && block_begin < 0) || (Forward ? k < best : k <= best); };
     auto key_at = [&](int64_t i) {
         const V k = make_key<T, O>(load<K>(p + i * sizeof(K)));
         return step > 1 ? (lane_mask != 0 ? k : splat<K>(kmax)) : k;
@@ -79,11 +81,12 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
         for (; j < i + len; j += L) acc[0] = vmin<K>(acc[0], key_at(j));
         for (int64_t u = 1; u < kUnroll; ++u) acc[0] = vmin<K>(acc[0], acc[u]);
         const K m = hmin<K>(acc[0]);
-        if (improves(m)) {
+        if (block_begin < 0 || (Forward ? m < best : m <= best)) {  // remember the block, find it later
             best = m;
-            pos = rescan(i, i + len, m);
+            block_begin = i;
+            block_end = i + len;
             // Nothing after the first KMIN (a NaN, or the type's own minimum) can beat it.
-            if (Forward && best == kmin) return {best, pos};
+            if (Forward && best == kmin) return {best, rescan(block_begin, block_end, best)};
         }
         i += len;
     }
@@ -94,6 +97,8 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
             pos = i / step;
         }
     }
+    // Only the block that held the best key is read a second time, once per row.
+    if (pos < 0) pos = rescan(block_begin, block_end, best);
     return {best, pos};
 }
 
