@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #ifndef ARGREDUCE_ISA
 #error "define ARGREDUCE_ISA (the per-instruction-set namespace) before including the kernels"
@@ -48,6 +49,34 @@ static inline K hmin(Vec<K> v) {  // once per block, so a plain loop over the la
     K m = v[0];
     for (int i = 1; i < kLanes<K>; ++i) m = v[i] < m ? v[i] : m;
     return m;
+}
+
+// Each lane i takes lane i ^ S of v: the butterfly step of a reduction within segments of 2*S lanes.
+template <class K, int S, size_t... I>
+static inline Vec<K> swap_lanes_impl(Vec<K> v, std::index_sequence<I...>) {
+    return __builtin_shufflevector(v, v, static_cast<int>(I ^ S)...);
+}
+template <int S, class K>
+static inline Vec<K> swap_lanes(Vec<K> v) {
+    return swap_lanes_impl<K, S>(v, std::make_index_sequence<kLanes<K>>{});
+}
+
+// The minimum of each segment of N lanes (N a power of two), in every lane of the segment.
+template <int N, class K>
+static inline Vec<K> segment_min(Vec<K> v) {
+    if constexpr (N > 1) {
+        v = segment_min<N / 2, K>(v);
+        return vmin<K>(v, swap_lanes<N / 2, K>(v));
+    } else {
+        return v;
+    }
+}
+
+template <class K>
+static inline Vec<K> iota() {
+    Vec<K> v;
+    for (int i = 0; i < kLanes<K>; ++i) v[i] = static_cast<K>(i);
+    return v;
 }
 
 template <class K>
