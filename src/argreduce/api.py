@@ -83,7 +83,7 @@ def _reduced_mask(op: str, shape: tuple[int, ...], dims: tuple[int, ...] | None)
     if dims is None and math.prod(shape) == 0:
         raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
     for d in wrapped:
-        if shape[d] == 0:
+        if ndim and shape[d] == 0:  # a 0-d input's dim 0 / -1 names no real dim
             raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
     return tuple(d in wrapped for d in range(ndim))
 
