@@ -8,6 +8,8 @@ order in which Dask groups the blocks cannot change the answer.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..partial import Partial, merge_all
@@ -18,7 +20,8 @@ def _fold(records: np.ndarray, axis: tuple[int, ...]) -> tuple[Partial, tuple[in
     """Merges the partials stacked along ``axis``; also returns the shape with those axes at size 1."""
     kept = [d for d in range(records.ndim) if d not in axis]
     front = np.moveaxis(records, axis, tuple(range(len(axis))))
-    stacked = front.reshape(-1, *(records.shape[d] for d in kept))
+    count = math.prod(records.shape[d] for d in axis)  # not -1: a kept dim may be empty
+    stacked = front.reshape(count, *(records.shape[d] for d in kept))
     # stacked[i, ...] stays an array when the output is 0-d (stacked[i] would be a NumPy scalar).
     merged = merge_all(partial_of(stacked[i, ...]) for i in range(stacked.shape[0]))
     ones = tuple(1 if d in axis else n for d, n in enumerate(records.shape))
