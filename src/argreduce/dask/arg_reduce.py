@@ -52,6 +52,6 @@ def dask_arg_reduce(op: str, is_max: bool, x, dims: tuple[int, ...] | None, keep
     partials = x.map_blocks(
         block_partial, op=op, is_max=is_max, reduced=reduced, global_shape=shape,
         chunks=partial_chunks, dtype=np.int64, meta=np.empty((0,) * x.ndim, dtype=np.int64),
-        token=f"{op}-partial",
+        token=f"{op}-block",  # the tree adds "{op}-partial" (inner merges) and "{op}-aggregate"
     )
     return tree_reduce(partials, reduced, keepdim, name=op)
