@@ -78,12 +78,13 @@ def exactness(got: np.ndarray, expected: np.ndarray) -> str:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="1e7 elements instead of 1e9")
+    p.add_argument("--quick", action="store_true", help="1e7 elements instead of 1e9 (--shrink 10)")
+    p.add_argument("--shrink", type=int, default=1, help="divide both sides of the 2-D shape by this")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--out", default=str(Path(__file__).parent / "results" / "dask.md"))
     args = p.parse_args()
 
-    shrink = 10 if args.quick else 1  # per dim: the quick run has 100 times fewer elements
+    shrink = 10 if args.quick else args.shrink  # per dim: --quick has 100 times fewer elements
     rows, cols = 40_000 // shrink, 25_000 // shrink
     cases = [
         ((rows * cols,), [(rows * cols // 10,)], [None]),
@@ -117,7 +118,8 @@ def main() -> None:
     header = [
         "# argreduce vs dask.array.argmin on a LocalCluster",
         "",
-        f"`{' '.join(['python bench/bench_dask.py', *(['--quick'] if args.quick else [])])}` — "
+        f"`python bench/bench_dask.py{' --quick' if args.quick else ''}"
+        f"{f' --shrink {args.shrink}' if args.shrink != 1 else ''}` — "
         f"{time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
         f"LocalCluster of 2 worker processes x 1 thread on 127.0.0.1, float32 data persisted on the "
         f"workers; medians of {args.repeats} runs after a warm-up, seconds, argmin. "
