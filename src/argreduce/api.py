@@ -11,6 +11,7 @@ more than a small argmin itself; it declines anything unusual, and the general p
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -73,6 +74,20 @@ def _wrap_dims(dims: tuple[int, ...], ndim: int) -> tuple[int, ...]:
     return tuple(wrapped)
 
 
+def _reduced_mask(op: str, shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[bool, ...]:
+    """Which dims are reduced, after the dim-count, dim-range and emptiness errors, in that order."""
+    ndim = len(shape)
+    if dims is not None and ndim > _MAX_DIMS:
+        raise RuntimeError(f"only tensors with up to {_MAX_DIMS} dims are supported")
+    wrapped = tuple(range(ndim)) if dims is None else _wrap_dims(dims, ndim)
+    if dims is None and math.prod(shape) == 0:
+        raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
+    for d in wrapped:
+        if ndim and shape[d] == 0:  # a 0-d input's dim 0 / -1 names no real dim
+            raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
+    return tuple(d in wrapped for d in range(ndim))
+
+
 def _result_shape(shape: tuple[int, ...], reduced: tuple[bool, ...], keepdim: bool) -> tuple[int, ...]:
     if keepdim:
         return tuple(1 if r else n for n, r in zip(shape, reduced, strict=True))
@@ -114,16 +129,7 @@ def _arg_reduce(op: str, is_max: bool, input: Any, dim: Any, keepdim: Any, out: 
 
     adapted = adapters.adapt(input, op)  # dtype errors
     view = adapted.view
-    if dims is not None and view.ndim > _MAX_DIMS:
-        raise RuntimeError(f"only tensors with up to {_MAX_DIMS} dims are supported")
-    wrapped = tuple(range(view.ndim)) if dims is None else _wrap_dims(dims, view.ndim)
-    reduced = tuple(d in wrapped for d in range(view.ndim))
-    if dims is None and view.numel == 0:
-        raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
-    for d in wrapped:
-        if view.shape[d] == 0:
-            raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
-
+    reduced = _reduced_mask(op, view.shape, dims)
     shape = _result_shape(view.shape, reduced, keepdim)
     if out is not None:
         _check_out(op, out, shape)

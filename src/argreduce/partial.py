@@ -37,6 +37,10 @@ class Partial:
         """Folds ``other`` into this partial in place (both must hold global indices) and returns it."""
         if self.keys.shape != other.keys.shape:
             raise ValueError(f"cannot merge partials of shapes {self.keys.shape} and {other.keys.shape}")
+        for name, a in (("keys", self.keys), ("index", self.index)):
+            # merged in place: a non-contiguous view would be copied by reshape and the merge lost
+            if not (a.dtype == np.int64 and a.flags.c_contiguous and a.flags.writeable):
+                raise ValueError(f"Partial.merge: {name} must be a writeable C-contiguous int64 array")
         if self.keys.size:
             _core.merge(self.keys.reshape(-1), self.index.reshape(-1),
                         np.ascontiguousarray(other.keys).reshape(-1),

@@ -1,0 +1,37 @@
+"""A Partial as one NumPy array, so Dask can concatenate, move and pickle it like any block.
+
+Each element holds the best key seen so far and its GLOBAL index. Dask's tree reduction stacks
+these arrays along the reduced axes; ``partial_of`` and ``record_of`` convert at the edges, and
+the merging itself always goes through argreduce.partial.Partial.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..partial import Partial
+
+RECORD = np.dtype([("key", np.int64), ("index", np.int64)])
+
+# A block that is empty along a reduced dim has no candidate. This record loses every merge:
+# no key is larger, and on an equal key every real index is smaller.
+_LAST = np.iinfo(np.int64).max
+
+
+def record_of(p: Partial, shape: tuple[int, ...]) -> np.ndarray:
+    out = np.empty(shape, dtype=RECORD)
+    out["key"] = p.keys.reshape(shape)
+    out["index"] = p.index.reshape(shape)
+    return out
+
+
+def nothing(shape: tuple[int, ...]) -> np.ndarray:
+    out = np.empty(shape, dtype=RECORD)
+    out["key"] = _LAST
+    out["index"] = _LAST
+    return out
+
+
+def partial_of(records: np.ndarray) -> Partial:
+    """A Partial viewing the records (strided field views: merge_all copies before writing)."""
+    return Partial(records["key"], records["index"])

@@ -1,0 +1,74 @@
+"""One call for the command line: reduce a Zarr store or a .npy file on a Dask cluster.
+
+The file is opened as a Dask array whose blocks the workers read themselves (sources.py); only the
+block partials and the answer travel back to this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numpy as np
+
+from .sources import DEFAULT_CHUNK_BYTES, from_npy, from_zarr
+
+FORMATS = ("zarr", "npy")
+
+
+def guess_format(path: str) -> str:
+    p = path.rstrip("/\\")
+    if p.endswith(".npy"):
+        return "npy"
+    if p.endswith(".zarr") or os.path.isdir(p) or "://" in p:
+        return "zarr"
+    raise ValueError(f"cannot tell the format of {path!r}: name one of {FORMATS}")
+
+
+def open_file(path: str, fmt: str | None = None, key: str | None = None,
+              chunk_bytes: int = DEFAULT_CHUNK_BYTES):
+    """The lazy Dask array of a file; nothing is read but its metadata."""
+    fmt = fmt or guess_format(path)
+    if fmt == "npy":
+        if key is not None:
+            raise ValueError("a .npy file holds one array: key= does not apply")
+        return from_npy(path, chunk_bytes)
+    if fmt == "zarr":
+        return from_zarr(path, key, chunk_bytes)
+    raise ValueError(f"the Dask path reads {FORMATS}, not {fmt!r}")
+
+
+@contextlib.contextmanager
+def client_for(scheduler: str | None):
+    """A distributed Client for ``scheduler``: None -> no client (Dask's default scheduler in this
+    process), "local" -> a LocalCluster on this machine, shut down afterwards, else the address of
+    a running scheduler ("tcp://HOST:PORT"), left running."""
+    if scheduler is None:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        with LocalCluster(processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+            yield client
+    else:
+        with Client(scheduler) as client:
+            yield client
+
+
+def reduce_file(path: str, fmt: str | None, dims, keepdim: bool, is_max: bool, *,
+                scheduler: str | None = None, key: str | None = None,
+                chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> np.ndarray:
+    """argmin (``is_max=False``) or argmax of an array stored at ``path``, computed by Dask.
+
+    ``fmt`` is "zarr", "npy" or None (from the path); ``dims`` None, an int or a tuple of ints;
+    ``scheduler`` as for :func:`client_for`. Returns a NumPy int64 array of the result's shape
+    (0-d for ``dims=None`` without keepdim), the same answer as an in-memory argreduce call.
+    """
+    from .. import argmax, argmin
+
+    x = open_file(path, fmt, key, chunk_bytes)
+    lazy = (argmax if is_max else argmin)(x, tuple(dims) if isinstance(dims, list) else dims, keepdim)
+    with client_for(scheduler) as client:
+        result = lazy.compute() if client is None else client.compute(lazy).result()
+    return np.asarray(result, dtype=np.int64)

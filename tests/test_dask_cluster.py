@@ -1,0 +1,145 @@
+"""argreduce on a real Dask cluster: two worker processes over TCP on loopback.
+
+The workers read the Zarr store and the .npy file themselves; the answers must equal argreduce's
+in-memory ones, also after a worker is killed in the middle of a computation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import time
+
+import dask.array as da
+import numpy as np
+import pytest
+import zarr
+from distributed import Client, LocalCluster
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import argreduce as ar
+from argreduce.dask import open_file, reduce_file, sources
+from dask_strategies import chunked_arrays, dims_for, splits
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, protocol="tcp",
+                           host="127.0.0.1", scheduler_port=0, dashboard_address=":0",
+                           silence_logs=logging.CRITICAL)
+    c = Client(cluster)
+    yield c
+    pids = list(c.run(os.getpid).values())
+    c.close()
+    cluster.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids), "worker processes outlived the cluster"
+
+
+def _save_zarr(path, x: np.ndarray, chunks) -> str:
+    z = zarr.open(str(path), mode="w", shape=x.shape, chunks=chunks, dtype=x.dtype)
+    z[...] = x
+    return str(path)
+
+
+def test_cluster_is_two_worker_processes_over_tcp(client):
+    workers = client.scheduler_info()["workers"]
+    assert len(workers) == 2 and all(a.startswith("tcp://127.0.0.1:") for a in workers)
+    assert len(set(client.run(os.getpid).values()) | {os.getpid()}) == 3
+
+
+def test_issue_counterexample_on_a_zarr_store(client, tmp_path):
+    x = np.ones((4, 4))
+    x[0, 2] = x[1, 0] = 0
+    dx = da.from_zarr(_save_zarr(tmp_path / "x.zarr", x, (2, 2)))
+    assert dx.chunks == ((2, 2), (2, 2))
+    assert int(client.compute(ar.argmin(dx)).result()) == int(np.argmin(x)) == 2
+    dask_answer = int(client.compute(da.argmin(dx)).result())
+    if dask_answer != 2:  # Dask ranks the blocks' winners by block order
+        assert dask_answer == 4
+
+
+@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=chunked_arrays(max_side=7), choice=st.data(), keepdim=st.booleans(), is_max=st.booleans())
+def test_random_chunkings_of_a_zarr_store(client, tmp_path, data, choice, keepdim, is_max):
+    x, _ = data
+    zarr_chunks = tuple(choice.draw(st.integers(1, n)) for n in x.shape)
+    path = _save_zarr(tmp_path / f"r{time.monotonic_ns()}.zarr", x, zarr_chunks)
+    dask_chunks = tuple(choice.draw(splits(n)) for n in x.shape)  # uneven, across Zarr's chunks
+    dims = choice.draw(dims_for(x.ndim))
+    fn = ar.argmax if is_max else ar.argmin
+    got = client.compute(fn(da.from_zarr(path, chunks=dask_chunks), dims, keepdim)).result()
+    assert np.array_equal(got, fn(x, dims, keepdim)) and np.shape(got) == np.shape(fn(x, dims, keepdim))
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    """A 3-D float32 array with ties and NaNs across block boundaries, as .npy and as Zarr."""
+    d = tmp_path_factory.mktemp("stored")
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 4, (40, 30, 20)).astype(np.float32)
+    x[rng.random(x.shape) < 0.001] = np.nan
+    np.save(d / "x.npy", x)
+    _save_zarr(d / "x.zarr", x, (7, 9, 6))
+    return d, x
+
+
+@pytest.mark.parametrize("name", ["x.npy", "x.zarr"])
+@pytest.mark.parametrize("dims", [None, 0, -1, (0, 2)])
+def test_reduce_file_on_the_cluster(client, stored, name, dims):
+    d, x = stored
+    for is_max, fn in ((False, ar.argmin), (True, ar.argmax)):
+        got = reduce_file(str(d / name), None, dims, False, is_max, scheduler=client.scheduler.address,
+                          chunk_bytes=4000)
+        assert np.array_equal(got, fn(x, dims))
+
+
+def test_the_client_never_reads_the_data(client, stored, monkeypatch):
+    d, x = stored
+
+    def no_reads_here(*args):
+        raise AssertionError("the client read a block")
+
+    monkeypatch.setattr(sources, "_pread_into", no_reads_here)  # this process only, not the workers
+    got = reduce_file(str(d / "x.npy"), "npy", -1, False, False, scheduler=client.scheduler.address,
+                      chunk_bytes=4000)
+    assert np.array_equal(got, ar.argmin(x, -1))
+    for name in ("x.npy", "x.zarr"):  # and the task graphs hold no data, only readers: < 1 kB a block
+        lazy = open_file(str(d / name), chunk_bytes=24000)
+        graph = dict(ar.argmin(lazy).__dask_graph__())
+        assert len(pickle.dumps(graph)) < min(x.nbytes / 4, 1000 * lazy.npartitions)
+
+
+def _slow(block: np.ndarray) -> np.ndarray:
+    time.sleep(0.3)
+    return block
+
+
+def test_a_worker_killed_mid_run_costs_time_not_correctness(client, stored):
+    d, x = stored
+    slow = open_file(str(d / "x.npy"), chunk_bytes=4 * 30 * 20 * 4).map_blocks(_slow, dtype=x.dtype)
+    assert slow.npartitions == 10  # ~1.5 s of sleeping per worker
+    client.wait_for_workers(2, timeout=60)
+    pids = client.run(os.getpid)
+    future = client.compute(ar.argmax(slow, (0, 1)))
+    time.sleep(0.6)
+    assert not future.done()
+    victim = sorted(pids)[0]
+    os.kill(pids[victim], signal.SIGKILL)
+    got = future.result(timeout=120)
+    assert np.array_equal(got, ar.argmax(x, (0, 1)))
+    assert victim not in client.scheduler_info()["workers"]  # it really died mid-run
+    client.wait_for_workers(2, timeout=60)  # the nanny restarts it, for the tests that follow
