@@ -52,7 +52,7 @@ def merge_all(parts) -> Partial:
     """Merges an iterable of partials of one shape; the order does not change the answer."""
     it = iter(parts)
     first = next(it)
-    acc = Partial(first.keys.copy(), first.index.copy())
+    acc = Partial(np.array(first.keys, dtype=np.int64), np.array(first.index, dtype=np.int64))
     for p in it:
         acc.merge(p)
     return acc
