@@ -1,5 +1,7 @@
 """The mergeable partial: per-block results merged in any order give the whole array's answer."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -11,7 +13,7 @@ from argreduce.partial import Partial, merge_all
 def block_partials(x: np.ndarray, is_max: bool, cuts):
     """Partials of 1-D blocks with their indices made global."""
     op = "argmax" if is_max else "argmin"
-    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+    for lo, hi in itertools.pairwise(cuts):
         p = Partial.of_view(adapt(x[lo:hi], op).view, (True,), is_max)
         yield Partial(p.keys, np.asarray(p.index + lo))
 
