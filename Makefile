@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
-BUILD_DEPS := "scikit-build-core>=0.10" "nanobind>=2.4" "numpy>=1.26"
+BUILD_DEPS := "scikit-build-core>=0.10" "nanobind>=2.4" "numpy>=2.0"
 
 .PHONY: demo test lint build bench test-asan clean
 

@@ -4,9 +4,14 @@
 // adapters -> engine) costs several times that in interpreter overhead alone. So this one case is
 // parsed here. It returns None for anything unusual (another dtype, byte-swapped or non-CPU memory,
 // a dim out of range, an empty reduction ...) and the general path then runs and raises the
-// contract's error: the rules stay in one place, this only skips the bookkeeping. The array is
-// read through the buffer protocol, NumPy's cheapest way to hand over its memory.
+// contract's error: the rules stay in one place, this only skips the bookkeeping.
 #include "fast_path.hpp"
+
+// NumPy's C API, for direct access to the array and cheap result objects. Built against NumPy 2,
+// the module runs with NumPy 1.x and 2.x alike.
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#define PY_ARRAY_UNIQUE_SYMBOL argreduce_ARRAY_API
+#include <numpy/arrayobject.h>
 
 
 #include <vector>
@@ -17,53 +22,47 @@ namespace nb = nanobind;
 
 namespace {
 
-// The dtype of a buffer-protocol format string, for native byte order only ('<', '=', '@' or no
-// prefix on a little-endian machine): a byte-swapped array declines the fast path.
-bool core_dtype(const char* f, argreduce::DType* out) {
+// The core's dtype for a NumPy type number (bool, integers of 1-8 bytes, float16/32/64).
+bool core_dtype(int type_num, argreduce::DType* out) {
     using argreduce::DType;
-    if (!f) return false;
-    const bool little = [] { const uint16_t one = 1; return *reinterpret_cast<const uint8_t*>(&one) == 1; }();
-    if (*f == '=' || *f == '@' || (little ? *f == '<' : (*f == '>' || *f == '!'))) ++f;
-    if (!f[0] || f[1]) return false;
-    switch (f[0]) {
-        case '?': *out = DType::Bool; return true;
-        case 'b': *out = DType::Int8; return true;
-        case 'B': *out = DType::UInt8; return true;
-        case 'h': *out = DType::Int16; return true;
-        case 'H': *out = DType::UInt16; return true;
-        case 'i': *out = DType::Int32; return true;
-        case 'I': *out = DType::UInt32; return true;
-        case 'l': case 'q': *out = sizeof(long) == 8 || f[0] == 'q' ? DType::Int64 : DType::Int32; return true;
-        case 'L': case 'Q': *out = sizeof(long) == 8 || f[0] == 'Q' ? DType::UInt64 : DType::UInt32; return true;
-        case 'e': *out = DType::Float16; return true;
-        case 'f': *out = DType::Float32; return true;
-        case 'd': *out = DType::Float64; return true;
-        default: return false;
+    switch (type_num) {
+        case NPY_BOOL: *out = DType::Bool; return true;
+        case NPY_INT8: *out = DType::Int8; return true;
+        case NPY_UINT8: *out = DType::UInt8; return true;
+        case NPY_INT16: *out = DType::Int16; return true;
+        case NPY_UINT16: *out = DType::UInt16; return true;
+        case NPY_INT32: *out = DType::Int32; return true;
+        case NPY_UINT32: *out = DType::UInt32; return true;
+        case NPY_INT64: *out = DType::Int64; return true;
+        case NPY_UINT64: *out = DType::UInt64; return true;
+        case NPY_FLOAT16: *out = DType::Float16; return true;
+        case NPY_FLOAT32: *out = DType::Float32; return true;
+        case NPY_FLOAT64: *out = DType::Float64; return true;
+        default: return false;  // on platforms where long long is a separate number: the general path
     }
 }
 
-// Holds a Py_buffer for the duration of the call.
-struct Buffer {
-    Py_buffer view{};
-    bool ok = false;
-    explicit Buffer(PyObject* o) {
-        ok = PyObject_GetBuffer(o, &view, PyBUF_RECORDS_RO) == 0;
-        if (!ok) PyErr_Clear();
-    }
-    ~Buffer() {
-        if (ok) PyBuffer_Release(&view);
-    }
-};
+bool numpy_api_ready() {
+    static const bool ready = [] {
+        if (_import_array() < 0) {
+            PyErr_Clear();
+            return false;
+        }
+        return true;
+    }();
+    return ready;
+}
 
 }  // namespace
 
 nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, bool is_max, int threads) {
     if (!keepdim.is(Py_True) && !keepdim.is(Py_False)) return nb::none();
-    Buffer b(x.ptr());
+    if (!numpy_api_ready() || !PyArray_CheckExact(x.ptr())) return nb::none();
+    PyArrayObject* a = reinterpret_cast<PyArrayObject*>(x.ptr());
     argreduce::Request r;
-    if (!b.ok || !core_dtype(b.view.format, &r.layout.dtype) || b.view.itemsize != info(r.layout.dtype).itemsize)
-        return nb::none();
-    const int64_t nd = b.view.ndim;
+    // Byte-swapped arrays take the general path, which reads them in place too.
+    if (!PyArray_ISNOTSWAPPED(a) || !core_dtype(PyArray_TYPE(a), &r.layout.dtype)) return nb::none();
+    const int64_t nd = PyArray_NDIM(a);
     if (nd > 64) return nb::none();
 
     int64_t axis = -1;  // -1: every dim (dim=None)
@@ -85,8 +84,8 @@ nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, b
     r.layout.reduced.resize(nd);
     for (int64_t i = 0; i < nd; ++i) {
         const bool red = axis < 0 || axis == i;
-        r.layout.shape[i] = b.view.shape[i];
-        r.layout.strides[i] = b.view.strides[i];
+        r.layout.shape[i] = PyArray_DIM(a, static_cast<int>(i));
+        r.layout.strides[i] = PyArray_STRIDE(a, static_cast<int>(i));
         r.layout.reduced[i] = red;
         numel *= r.layout.shape[i];
         if (red && r.layout.shape[i] == 0) return nb::none();  // the general path raises
@@ -99,27 +98,22 @@ nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, b
     }
     if (numel == 0 && axis < 0) return nb::none();
 
-    static nb::object empty = nb::module_::import_("numpy").attr("empty");
-    static nb::object int64 = nb::module_::import_("numpy").attr("int64");
     // A scalar result needs no array: it lands in `scalar` and becomes a NumPy int64 scalar, as
     // NumPy's own reductions return. An array result is allocated by NumPy and written in place.
     int64_t scalar = 0;
     nb::object out;
-    Py_buffer buf{};
     if (!out_shape.empty()) {
-        nb::object shape = nb::steal(PyTuple_New(static_cast<Py_ssize_t>(out_shape.size())));
-        for (size_t i = 0; i < out_shape.size(); ++i)
-            PyTuple_SET_ITEM(shape.ptr(), i, PyLong_FromLongLong(out_shape[i]));
-        out = empty(shape, int64);
+        std::vector<npy_intp> dims(out_shape.begin(), out_shape.end());
+        out = nb::steal(PyArray_SimpleNew(static_cast<int>(dims.size()), dims.data(), NPY_INT64));
+        if (!out.is_valid()) throw nb::python_error();
         if (numel_out == 0) return out;
-        if (PyObject_GetBuffer(out.ptr(), &buf, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) != 0) throw nb::python_error();
-        PyBuffer_Release(&buf);  // `out` owns the memory; only its address is needed
     }
 
-    r.layout.data = static_cast<const char*>(b.view.buf);
-    r.layout.swapped = false;  // byte-swapped arrays were declined above
+    r.layout.data = static_cast<const char*>(PyArray_DATA(a));
+    r.layout.swapped = false;
     r.op = is_max ? argreduce::Op::Max : argreduce::Op::Min;
-    r.indices = out_shape.empty() ? &scalar : static_cast<int64_t*>(buf.buf);
+    r.indices = out_shape.empty() ? &scalar
+                                  : static_cast<int64_t*>(PyArray_DATA(reinterpret_cast<PyArrayObject*>(out.ptr())));
     r.numel_out = numel_out;
     r.threads = threads < 1 ? 1 : threads;
     r.interrupted = [] {
@@ -135,5 +129,8 @@ nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, b
     }
     if (status == argreduce::Status::Interrupted) throw nb::python_error();
     // A 0-d result is a NumPy int64 scalar, as NumPy's own reductions return.
-    return out_shape.empty() ? int64(scalar) : out;
+    if (!out_shape.empty()) return out;
+    nb::object result = nb::steal(PyArray_Scalar(&scalar, PyArray_DescrFromType(NPY_INT64), nullptr));
+    if (!result.is_valid()) throw nb::python_error();
+    return result;
 }

@@ -8,12 +8,111 @@
 #include "../partial.hpp"
 #include "simd.hpp"
 
+#include <type_traits>
+
 namespace argreduce::ARGREDUCE_ISA {
 
 struct RowBest {
     int64_t key;
     int64_t pos;  // position in the row
 };
+
+template <DType T> struct NativeFloat { using type = void; };
+template <> struct NativeFloat<DType::Float32> { using type = float; };
+template <> struct NativeFloat<DType::Float64> { using type = double; };
+
+// The best key of memory positions [i, i + len) (len a multiple of the lane count), with the
+// lanes outside lane_mask ignored when `masked`.
+//
+// float32 and float64 use the processor's own min/max on the values and a separate NaN flag: three
+// operations a vector instead of the key transform's seven, which matters once the data sit in
+// cache. Only the block's result becomes a key: NaN anywhere gives KMIN, and otherwise the min or
+// max value's key (-0.0 and +0.0 share one, so min's choice between them cannot matter). Other
+// dtypes fold keys directly (float16 and bfloat16 have no native arithmetic here anyway).
+template <DType T, Op O>
+static inline typename KeyTraits<T>::Key block_best_key(const char* p, int64_t i, int64_t len,
+                                                        Vec<typename KeyTraits<T>::Key> lane_mask, bool masked) {
+    using K = typename KeyTraits<T>::Key;
+    using V = Vec<K>;
+    constexpr int64_t L = kLanes<K>;
+    constexpr int64_t kUnroll = 4;
+    using F = typename NativeFloat<T>::type;
+    if constexpr (!std::is_void_v<F>) {
+        using VF = Vec<F>;
+        const F worst = O == Op::Min ? __builtin_inf() : -__builtin_inf();
+        VF acc[kUnroll];
+        for (auto& a : acc) a = splat<F>(worst);
+        V nan = splat<K>(0);
+        auto fold = [&](VF& a, int64_t at) {
+            VF x = load<F>(p + at * sizeof(F));
+            if (masked) x = lane_mask != 0 ? x : splat<F>(worst);
+            nan |= x != x;
+            a = O == Op::Min ? (x < a ? x : a) : (x > a ? x : a);
+        };
+        int64_t j = i;
+        for (; j + kUnroll * L <= i + len; j += kUnroll * L)
+            for (int64_t u = 0; u < kUnroll; ++u) fold(acc[u], j + u * L);
+        for (; j < i + len; j += L) fold(acc[0], j);
+        if (any<K>(nan)) return KeyTraits<T>::kmin;
+        for (int64_t u = 1; u < kUnroll; ++u)
+            acc[0] = O == Op::Min ? (acc[u] < acc[0] ? acc[u] : acc[0]) : (acc[u] > acc[0] ? acc[u] : acc[0]);
+        F m = acc[0][0];
+        for (int64_t l = 1; l < L; ++l) m = O == Op::Min ? (acc[0][l] < m ? acc[0][l] : m) : (acc[0][l] > m ? acc[0][l] : m);
+        K bits;
+        std::memcpy(&bits, &m, sizeof(bits));
+        return make_key<T, O>(bits);
+    } else {
+        const K kmax = KeyTraits<T>::kmax;
+        auto key_at = [&](int64_t at) {
+            const V k = make_key<T, O>(load<K>(p + at * sizeof(K)));
+            return masked ? (lane_mask != 0 ? k : splat<K>(kmax)) : k;
+        };
+        V acc[kUnroll];
+        for (auto& a : acc) a = splat<K>(kmax);
+        int64_t j = i;
+        for (; j + kUnroll * L <= i + len; j += kUnroll * L)
+            for (int64_t u = 0; u < kUnroll; ++u) acc[u] = vmin<K>(acc[u], key_at(j + u * L));
+        for (; j < i + len; j += L) acc[0] = vmin<K>(acc[0], key_at(j));
+        for (int64_t u = 1; u < kUnroll; ++u) acc[0] = vmin<K>(acc[0], acc[u]);
+        return hmin<K>(acc[0]);
+    }
+}
+
+// The first (Forward) or last memory position in [begin, end) whose key is `target`, among the
+// lanes of lane_mask, for float32 and float64: compared as floats (cheaper than making keys).
+// NaN's key is KMIN and only NaN has it; any other key names one value, or the pair -0.0 and +0.0,
+// which compare equal as floats too.
+template <DType T, Op O, bool Forward>
+static int64_t find_float(const char* p, int64_t begin, int64_t end, typename KeyTraits<T>::Key target,
+                          Vec<typename KeyTraits<T>::Key> lane_mask) {
+    using K = typename KeyTraits<T>::Key;
+    using F = typename NativeFloat<T>::type;
+    using V = Vec<K>;
+    constexpr int64_t L = kLanes<K>;
+    const bool nan = target == KeyTraits<T>::kmin;
+    // The value with this key: invert the key map (keys.hpp) for a non-NaN target.
+    K bits = O == Op::Max ? ~target : target;
+    bits = bits < 0 ? static_cast<K>(-bits) | KeyTraits<T>::kmin : bits;
+    F value;
+    std::memcpy(&value, &bits, sizeof(value));
+    const Vec<F> want = splat<F>(value);
+    auto hits = [&](int64_t i) -> V {
+        const Vec<F> x = load<F>(p + i * sizeof(F));
+        return (nan ? x != x : x == want) & lane_mask;
+    };
+    if constexpr (Forward) {
+        for (int64_t i = begin; i < end; i += L)
+            if (const V h = hits(i); any<K>(h))
+                for (int64_t l = 0; l < L; ++l)
+                    if (h[l]) return i + l;
+    } else {
+        for (int64_t i = end - L; i >= begin; i -= L)
+            if (const V h = hits(i); any<K>(h))
+                for (int64_t l = L; l-- > 0;)
+                    if (h[l]) return i + l;
+    }
+    return begin;  // unreachable: the block holds its own best
+}
 
 // Forward: ties go to the first position (index weight > 0); otherwise to the last (weight < 0,
 // a flipped dim, where a later position is a smaller index).
@@ -48,6 +147,8 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
     };
     // Finds the block's minimum again: whole vectors first (the block is in L1 now), then lanes.
     auto rescan = [&](int64_t begin, int64_t end, K target) {  // memory positions; end - begin % L == 0
+        if constexpr (!std::is_void_v<typename NativeFloat<T>::type>)
+            return find_float<T, O, Forward>(p, begin, end, target, lane_mask) / step;
         const V want = splat<K>(target);
         if constexpr (Forward) {
             for (int64_t i = begin; i < end; i += L) {
@@ -72,15 +173,7 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
     const bool vectors = L % step == 0;  // otherwise the element loop below takes the whole row
     while (vectors && span - i >= L) {
         const int64_t len = span - i >= kBlock ? kBlock : (span - i) / L * L;
-        V acc[kUnroll];
-        for (auto& a : acc) a = splat<K>(kmax);
-        int64_t j = i;
-        for (; j + kUnroll * L <= i + len; j += kUnroll * L)
-            for (int64_t u = 0; u < kUnroll; ++u)
-                acc[u] = vmin<K>(acc[u], key_at(j + u * L));
-        for (; j < i + len; j += L) acc[0] = vmin<K>(acc[0], key_at(j));
-        for (int64_t u = 1; u < kUnroll; ++u) acc[0] = vmin<K>(acc[0], acc[u]);
-        const K m = hmin<K>(acc[0]);
+        const K m = block_best_key<T, O>(p, i, len, lane_mask, step > 1);
         if (block_begin < 0 || (Forward ? m < best : m <= best)) {  // remember the block, find it later
             best = m;
             block_begin = i;

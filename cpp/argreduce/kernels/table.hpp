@@ -23,7 +23,7 @@ using ShortRowsFn = void (*)(const char* data, int64_t n, int64_t weight, int64_
 
 // Rows this short (in bytes) and at least this many take the short-rows kernel.
 inline constexpr int64_t kShortRowBytes = 64;
-inline constexpr int64_t kShortRowsMin = 64;
+inline constexpr int64_t kShortRowsMin = 8;
 
 struct Kernels {
     RowsFn rows;
