@@ -116,7 +116,7 @@ def _arg_reduce(op: str, is_max: bool, input: Any, dim: Any, keepdim: Any, out: 
     if dims is None and view.numel == 0:
         raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
     for d in wrapped:
-        if view.shape[d] == 0:
+        if view.ndim and view.shape[d] == 0:  # a 0-d input's dim 0 / -1 names no real dim
             raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
 
     shape = _result_shape(view.shape, reduced, keepdim)

@@ -41,7 +41,8 @@ def adapt_torch(t: Any, op: str) -> Adapted:
 def _to_torch(result: np.ndarray):
     import torch
 
-    return torch.from_numpy(np.ascontiguousarray(result))
+    # ascontiguousarray makes a 0-d array 1-d: the reshape keeps a dim=None result's shape ().
+    return torch.from_numpy(np.ascontiguousarray(result).reshape(result.shape))
 
 
 def reduce_on_device(t: Any, dims: tuple[int, ...], keepdim: bool, is_max: bool):
