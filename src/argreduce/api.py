@@ -56,11 +56,13 @@ def _parse_dims(op: str, dim: Any) -> tuple[int, ...] | None:
 
 
 def _wrap_dims(dims: tuple[int, ...], ndim: int) -> tuple[int, ...]:
+    # As torch checks any dim list: every dim in range first, then no repeats.
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
-    wrapped = []
     for d in dims:
         if not lo <= d <= hi:
             raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})")
+    wrapped = []
+    for d in dims:
         w = d % ndim if ndim else 0
         if w in wrapped:
             raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
