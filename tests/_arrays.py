@@ -58,7 +58,8 @@ class Case:
         return [x for x in (self.numpy_input(), self.torch_input()) if x is not None]
 
     def oracle_tensor(self) -> torch.Tensor:
-        return torch.from_numpy(self.raw_view.copy()).view(self.dt.torch)  # copy: fresh C strides, 0-d stays 0-d
+        # A copy has fresh C strides (and, unlike np.ascontiguousarray, keeps a 0-d array 0-d).
+        return torch.from_numpy(self.raw_view.copy()).view(self.dt.torch)
 
     def describe(self) -> str:
         """Everything needed to rebuild the input by hand."""
@@ -68,8 +69,7 @@ class Case:
 
 
 def raw_values(dt: DType) -> st.SearchStrategy[int]:
-    info = np.iinfo(dt.raw)
-    return st.one_of(st.sampled_from(specials(dt)), st.integers(int(info.min), int(info.max)))
+    return st.one_of(st.sampled_from(specials(dt)), st.integers(*dt.raw_bounds))
 
 
 @st.composite
@@ -112,13 +112,13 @@ def cases(draw, dtypes=TORCH_DTYPES, max_ndim: int = 5, allow_negative: bool = T
     shape = draw(shapes(max_ndim))
     length, strides, offset = draw(layouts(shape, allow_negative))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    info = np.iinfo(dt.raw)
+    lo, hi = dt.raw_bounds
     mode = draw(st.sampled_from(("pool", "pool", "random", "sparse")))
     if mode == "pool":  # a tiny pool of values: ties everywhere
         pool = draw(st.lists(raw_values(dt), min_size=1, max_size=4))
         base = rng.choice(np.array(pool, dtype=dt.raw), size=length)
     elif mode == "random":  # any bit pattern, with the specials sprinkled in
-        base = rng.integers(info.min, info.max, size=length, dtype=dt.raw, endpoint=True)
+        base = rng.integers(lo, hi, size=length, dtype=dt.raw, endpoint=True)
         hits = rng.random(length) < 0.05
         base[hits] = rng.choice(np.array(specials(dt), dtype=dt.raw), size=int(hits.sum()))
     else:  # one background value, a few specials at drawn logical positions
@@ -126,7 +126,8 @@ def cases(draw, dtypes=TORCH_DTYPES, max_ndim: int = 5, allow_negative: bool = T
     case = Case(dt, base, shape, strides, offset, readonly=draw(st.booleans()))
     numel = math.prod(shape)
     if mode == "sparse" and numel:
-        view = np.lib.stride_tricks.as_strided(base[offset:], shape, tuple(s * base.itemsize for s in strides))
+        byte_strides = tuple(s * base.itemsize for s in strides)
+        view = np.lib.stride_tricks.as_strided(base[offset:], shape, byte_strides)
         for flat, value in draw(st.lists(st.tuples(st.integers(0, numel - 1), raw_values(dt)), max_size=6)):
             view[np.unravel_index(flat, shape)] = value
     return case
@@ -142,5 +143,6 @@ def tuple_dims_for(ndim: int) -> st.SearchStrategy:
     """A tuple of dims: mostly distinct and in range, now and then a repeat or one out of range."""
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
     some = st.lists(st.integers(lo - 1, hi + 1), min_size=1, max_size=max(ndim, 1) + 1)
-    distinct = st.lists(st.integers(lo, hi), min_size=1, max_size=max(ndim, 1), unique_by=lambda d: d % max(ndim, 1))
+    n = max(ndim, 1)
+    distinct = st.lists(st.integers(lo, hi), min_size=1, max_size=n, unique_by=lambda d: d % n)
     return st.one_of(distinct, distinct, some).map(tuple)

@@ -24,7 +24,7 @@ class DType:
     name: str
     torch: torch.dtype
     numpy: np.dtype | None  # None: NumPy cannot hold it
-    kind: str  # "int", "uint" or "float"
+    kind: str  # "bool", "int", "uint" or "float"
     bits: int
     exponent_bits: int = 0  # floats only
     mantissa_bits: int = 0
@@ -33,6 +33,14 @@ class DType:
     def raw(self) -> np.dtype:
         """The signed integer type of the same width: how the tests store the bits."""
         return np.dtype(f"int{self.bits}")
+
+    @property
+    def raw_bounds(self) -> tuple[int, int]:
+        """The raw integers that are valid elements (a bool byte other than 0 or 1 is not a bool)."""
+        if self.kind == "bool":
+            return 0, 1
+        info = np.iinfo(self.raw)
+        return int(info.min), int(info.max)
 
 
 TORCH_DTYPES = (
@@ -46,7 +54,14 @@ TORCH_DTYPES = (
     DType("float32", torch.float32, np.dtype(np.float32), "float", 32, 8, 23),
     DType("float64", torch.float64, np.dtype(np.float64), "float", 64, 11, 52),
 )
-BY_NAME = {d.name: d for d in TORCH_DTYPES}
+# The contract's extensions (§5): dtypes torch stores but does not arg-reduce.
+EXTENSION_DTYPES = (
+    DType("bool", torch.bool, np.dtype(np.bool_), "bool", 8),
+    DType("uint16", torch.uint16, np.dtype(np.uint16), "uint", 16),
+    DType("uint32", torch.uint32, np.dtype(np.uint32), "uint", 32),
+    DType("uint64", torch.uint64, np.dtype(np.uint64), "uint", 64),
+)
+BY_NAME = {d.name: d for d in TORCH_DTYPES + EXTENSION_DTYPES}
 
 
 def to_raw(dt: DType, unsigned_bits: int) -> int:
@@ -77,17 +92,15 @@ def int_specials(dt: DType) -> list[int]:
     values = {info.min, info.min + 1, info.max, info.max - 1, 0, 1, info.max // 2}
     if dt.kind == "int":
         values |= {-1, info.min // 2}
-    if dt.bits == 64:
+    if dt.kind == "uint" and dt.bits == 64:  # beyond int64, and beyond float64's exact integers
+        values |= {2**63, 2**63 - 1, 2**63 + 1, 2**64 - 2, 2**53 + 1, 2**53}
+    if dt.bits == 64 and dt.kind == "int":
         values |= {2**53, 2**53 + 1, 2**53 - 1, -(2**53) - 1, -(2**53), 2**62 + 1, 2**62}
     return [int(np.array(v, dtype=dt.numpy).view(dt.raw)) for v in sorted(values)]
 
 
 def specials(dt: DType) -> list[int]:
+    if dt.kind == "bool":
+        return [0, 1]
     return float_specials(dt) if dt.kind == "float" else int_specials(dt)
 
-
-def is_nan_bits(dt: DType, raw: np.ndarray) -> np.ndarray:
-    """Which raw patterns are NaN (for the tests' own bookkeeping, never to compute an answer)."""
-    u = raw.view(f"uint{dt.bits}") & np.array((1 << (dt.bits - 1)) - 1, dtype=f"uint{dt.bits}")
-    inf = ((1 << dt.exponent_bits) - 1) << dt.mantissa_bits
-    return u > inf

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 import argreduce as ar
+from _dtypes import DType
 
 OPS = {"argmin": (ar.argmin, torch.argmin), "argmax": (ar.argmax, torch.argmax)}
 
@@ -22,7 +23,7 @@ def outcome(fn: Callable[[], Any]) -> Any:
     """fn()'s value, or the exception it raised (as a value, to compare with the other side's)."""
     try:
         return fn()
-    except Exception as e:  # noqa: BLE001 - any exception is an answer to compare
+    except Exception as e:
         return e
 
 
@@ -55,6 +56,16 @@ def torch_argreduce_dims(op: str, t: torch.Tensor, dims: tuple[int, ...], keepdi
     return r
 
 
+def ordered_int64(dt: DType, raw: np.ndarray) -> torch.Tensor:
+    """An extension dtype's values (raw bits) as int64 in the same order, for torch to reduce:
+    bool and uint16/uint32 widen exactly; uint64 flips its top bit (x - 2**63, without overflow)."""
+    if dt.name == "uint64":
+        v = raw.view(np.int64) ^ np.int64(-(2**63))
+    else:
+        v = raw.view(dt.numpy).astype(np.int64)
+    return torch.from_numpy(np.asarray(v))  # a 0-d operation gives a NumPy scalar
+
+
 def assert_matches(got: Any, expected: Any, input: Any, context: str) -> None:
     """``got`` (argreduce's value or exception) agrees with ``expected`` (torch's) for ``input``."""
     if isinstance(expected, Exception):
@@ -73,5 +84,6 @@ def assert_matches(got: Any, expected: Any, input: Any, context: str) -> None:
         else:
             assert isinstance(got, np.ndarray) and got.dtype == np.int64, f"{type(got)} {got!r}\n{context}"
         got_np = np.asarray(got)
-    assert got_np.shape == tuple(expected.shape), f"shape {got_np.shape} != {tuple(expected.shape)}\n{context}"
+    want = tuple(expected.shape)
+    assert got_np.shape == want, f"shape {got_np.shape} != {want}\n{context}"
     assert np.array_equal(got_np, expected.numpy()), f"got {got_np}, expected {expected.numpy()}\n{context}"

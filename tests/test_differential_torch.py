@@ -12,11 +12,12 @@ import math
 import numpy as np
 import pytest
 import torch
+from hypothesis import event, given
+from hypothesis import strategies as st
+
 from _arrays import Case, cases, dims_for, tuple_dims_for
 from _dtypes import BY_NAME, TORCH_DTYPES, specials
 from _oracle import OPS, assert_matches, outcome, torch_argreduce, torch_argreduce_dims
-from hypothesis import event, given
-from hypothesis import strategies as st
 
 ops = st.sampled_from(sorted(OPS))
 
@@ -26,7 +27,8 @@ def _check(case: Case, op: str, dim, keepdim: bool) -> None:
     _record(case, expected)
     for x in case.inputs():
         got = outcome(lambda x=x: OPS[op][0](x, dim, keepdim))
-        assert_matches(got, expected, x, f"{op} dim={dim} keepdim={keepdim} {type(x).__name__} {case.describe()}")
+        context = f"{op} dim={dim} keepdim={keepdim} {type(x).__name__} {case.describe()}"
+        assert_matches(got, expected, x, context)
 
 
 def _record(case: Case, expected) -> None:
@@ -76,7 +78,8 @@ def test_long_rows_with_specials_at_block_edges(data, dt, n, op):
     """One long row: a background value and a few specials (NaN, extremes, ties) at block edges."""
     positions = _boundary_positions(n, dt.bits // 8)
     base = np.full(n + 2, data.draw(st.sampled_from(specials(dt))), dtype=dt.raw)
-    picks = data.draw(st.lists(st.tuples(st.sampled_from(positions), st.sampled_from(specials(dt))), max_size=5))
+    edits = st.tuples(st.sampled_from(positions), st.sampled_from(specials(dt)))
+    picks = data.draw(st.lists(edits, max_size=5))
     for p, v in picks:
         base[p] = v
     step = data.draw(st.sampled_from((1, 1, -1, 2)))
