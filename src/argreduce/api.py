@@ -111,9 +111,9 @@ def _arg_reduce(op: str, is_max: bool, input: Any, dim: Any, keepdim: Any, out: 
 
     adapted = adapters.adapt(input, op)  # dtype errors
     view = adapted.view
-    if dims is not None and view.ndim > _MAX_DIMS:
-        raise RuntimeError(f"only tensors with up to {_MAX_DIMS} dims are supported")
     wrapped = tuple(range(view.ndim)) if dims is None else _wrap_dims(dims, view.ndim)
+    if dims is not None and view.ndim > _MAX_DIMS:  # after the range check, as in torch
+        raise RuntimeError(f"only tensors with up to {_MAX_DIMS} dims are supported")
     reduced = tuple(d in wrapped for d in range(view.ndim))
     if dims is None and view.numel == 0:
         raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
