@@ -12,13 +12,13 @@ import datetime
 import numpy as np
 import pytest
 import torch
-from _arrays import cases, dims_for, tuple_dims_for
-from _dtypes import EXTENSION_DTYPES
-from _oracle import OPS, assert_matches, ordered_int64, outcome, torch_argreduce, torch_argreduce_dims
 from hypothesis import given
 from hypothesis import strategies as st
 
 import argreduce as ar
+from _arrays import cases, dims_for, tuple_dims_for
+from _dtypes import EXTENSION_DTYPES
+from _oracle import OPS, assert_matches, ordered_int64, outcome, torch_argreduce, torch_argreduce_dims
 
 ops = st.sampled_from(sorted(OPS))
 
@@ -142,7 +142,8 @@ def test_out_of_another_dtype_raises_torchs_runtime_error(out_dtype):
     t = torch.tensor([[3.0, 1.0], [0.0, 2.0]])
     theirs = _torch_out_outcome(t, 1, torch.empty(2, dtype=out_dtype))
     assert isinstance(theirs, RuntimeError)
-    for x, out in ((t, torch.empty(2, dtype=out_dtype)), (t.numpy(), torch.empty(2, dtype=out_dtype).numpy())):
+    outs = torch.empty(2, dtype=out_dtype), torch.empty(2, dtype=out_dtype).numpy()
+    for x, out in zip((t, t.numpy()), outs, strict=True):
         with pytest.raises(RuntimeError) as e:
             ar.argmin(x, 1, out=out)
         assert "Expected out tensor to have dtype long int" in str(e.value)
