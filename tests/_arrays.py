@@ -85,6 +85,17 @@ def shapes(draw, max_ndim: int = 5) -> tuple[int, ...]:
 
 
 @st.composite
+def big_shapes(draw, max_ndim: int = 4, numel=(1 << 17, 1 << 19)) -> tuple[int, ...]:
+    """Shapes big enough for the core to split across threads: small dims and one long one."""
+    ndim = draw(st.integers(1, max_ndim))
+    sizes = draw(st.lists(st.sampled_from((1, 2, 3, 4, 7, 9)), min_size=ndim, max_size=ndim))
+    long_dim = draw(st.integers(0, ndim - 1))
+    sizes[long_dim] = 1
+    sizes[long_dim] = -(-draw(st.integers(*numel)) // math.prod(sizes))
+    return tuple(sizes)
+
+
+@st.composite
 def layouts(draw, shape: tuple[int, ...], allow_negative: bool = True):
     """(buffer length, element strides, offset) that store ``shape`` in some order and direction."""
     ndim = len(shape)
@@ -95,6 +106,10 @@ def layouts(draw, shape: tuple[int, ...], allow_negative: bool = True):
     pads = draw(st.lists(st.integers(0, 2), min_size=ndim, max_size=ndim))
     lead = draw(st.integers(0, 3))
 
+    extents = [max(n - 1, 0) * abs(s) + 1 + p for n, s, p in zip(shape, steps, pads, strict=True)]
+    if math.prod(extents) > 8 * MAX_NUMEL:  # a big array keeps its directions, not its gaps
+        steps = [1 if s > 0 else -1 for s in steps]
+        pads = [0] * ndim
     strides = [0] * ndim
     contiguous = 1
     for d in reversed(order):
@@ -107,9 +122,10 @@ def layouts(draw, shape: tuple[int, ...], allow_negative: bool = True):
 
 
 @st.composite
-def cases(draw, dtypes=TORCH_DTYPES, max_ndim: int = 5, allow_negative: bool = True) -> Case:
+def cases(draw, dtypes=TORCH_DTYPES, max_ndim: int = 5, allow_negative: bool = True,
+          shape_strategy=None) -> Case:
     dt = draw(st.sampled_from(dtypes))
-    shape = draw(shapes(max_ndim))
+    shape = draw(shape_strategy if shape_strategy is not None else shapes(max_ndim))
     length, strides, offset = draw(layouts(shape, allow_negative))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     lo, hi = dt.raw_bounds

@@ -14,9 +14,12 @@ import sys
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import argreduce as ar
-from _oracle import OPS
+from _arrays import big_shapes, cases
+from _oracle import OPS, assert_matches, outcome, torch_argreduce
 from argreduce import threads as threads_module
 
 THREAD_COUNTS = (1, 2, 3, 7)
@@ -89,6 +92,19 @@ def test_2d_splits(shape, dim, op):
         flat[p] = np.nan
     _assert_thread_independent(a, dim, op, torch.from_numpy(a))
     _assert_thread_independent(a.T, None if dim is None else 1 - dim, op, torch.from_numpy(a.T.copy()))
+
+
+@settings(max_examples=max(20, settings().max_examples // 10))  # each example reads ~1 MiB 4 times
+@given(data=st.data(), op=st.sampled_from(sorted(OPS)))
+def test_random_big_layouts_for_any_thread_count(data, op):
+    case = data.draw(cases(shape_strategy=big_shapes()), label="case")
+    dim = data.draw(st.one_of(st.none(), st.integers(-len(case.shape), len(case.shape) - 1)), label="dim")
+    expected = torch_argreduce(op, case.oracle_tensor(), dim, False)
+    for x in case.inputs():
+        for t in THREAD_COUNTS[1:]:
+            ar.set_num_threads(t)
+            got = outcome(lambda x=x: OPS[op][0](x, dim))
+            assert_matches(got, expected, x, f"{t} threads, {op} dim={dim} {case.describe()[:300]}")
 
 
 def test_strided_and_byte_swapped_input_is_split_the_same():
