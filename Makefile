@@ -33,5 +33,35 @@ bench: build
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[bench]"
 	$(BIN)/python bench/run.py
 
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the core, in its own venv and build dir so the
+# normal build is untouched. That venv sees the test venv's packages (numpy, torch, pytest ...) through
+# a .pth file rather than installing torch a second time.
+ASAN_VENV  := .venv-asan
+ASAN_BIN   := $(ASAN_VENV)/bin
+ASAN_BUILT := $(ASAN_VENV)/.core-built
+# CPython is not instrumented, so the ASan runtime must be loaded first. libstdc++ is preloaded too:
+# without it ASan's __cxa_throw interceptor finds no real __cxa_throw when torch throws (its errors).
+ASAN_PRELOAD = $(shell $(CXX) -print-file-name=libasan.so) $(shell $(CXX) -print-file-name=libstdc++.so)
+# Leak checking is off: CPython keeps its interned objects alive until exit by design.
+ASAN_ENV = LD_PRELOAD="$(ASAN_PRELOAD)" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
+# Everything that drives the core; the peak-RSS no-copy test measures the allocator, which ASan replaces.
+ASAN_TESTS := tests/test_seed.py tests/test_differential_torch.py tests/test_extensions.py \
+	tests/test_contract_tables.py tests/test_inputs.py tests/test_threads.py tests/test_interrupt.py \
+	tests/test_isa.py
+
+$(ASAN_BUILT): $(DEPS) CMakeLists.txt $(shell find cpp src/ext -type f)
+	test -x $(ASAN_BIN)/python || $(PYTHON) -m venv $(ASAN_VENV)
+	$(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' > \
+		"$$($(ASAN_BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/test-venv.pth"
+	$(ASAN_BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e . \
+		-Ccmake.define.ARGREDUCE_SANITIZE=ON -Cbuild-dir=build/asan
+	touch $@
+
+test-asan: $(ASAN_BUILT)
+	ldd $(ASAN_VENV)/lib/python*/site-packages/argreduce/_core*.so | grep -q libasan
+	$(ASAN_ENV) $(ASAN_BIN)/python -c 'import argreduce._core as c; assert "$(ASAN_VENV)" in c.__file__, c.__file__'
+	$(ASAN_ENV) $(ASAN_BIN)/python -m pytest -q -p no:cacheprovider -W ignore::UserWarning $(ASAN_TESTS) \
+		-k "not peak_resident_memory"
+
 clean:
-	rm -rf build $(VENV) src/argreduce/_core*.so
+	rm -rf build $(VENV) $(ASAN_VENV) src/argreduce/_core*.so

@@ -62,11 +62,13 @@ def _parse_dims(op: str, dim: Any) -> tuple[int, ...] | None:
 
 
 def _wrap_dims(dims: tuple[int, ...], ndim: int) -> tuple[int, ...]:
+    # As torch checks any dim list: every dim in range first, then no repeats.
     lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
-    wrapped = []
     for d in dims:
         if not lo <= d <= hi:
             raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})")
+    wrapped = []
+    for d in dims:
         w = d % ndim if ndim else 0
         if w in wrapped:
             raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
@@ -75,11 +77,11 @@ def _wrap_dims(dims: tuple[int, ...], ndim: int) -> tuple[int, ...]:
 
 
 def _reduced_mask(op: str, shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[bool, ...]:
-    """Which dims are reduced, after the dim-count, dim-range and emptiness errors, in that order."""
+    """Which dims are reduced, after the dim-range, dim-count and emptiness errors, in that order."""
     ndim = len(shape)
-    if dims is not None and ndim > _MAX_DIMS:
-        raise RuntimeError(f"only tensors with up to {_MAX_DIMS} dims are supported")
     wrapped = tuple(range(ndim)) if dims is None else _wrap_dims(dims, ndim)
+    if dims is not None and ndim > _MAX_DIMS:  # after the range check, as in torch
+        raise RuntimeError(f"only tensors with up to {_MAX_DIMS} dims are supported")
     if dims is None and math.prod(shape) == 0:
         raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
     for d in wrapped:

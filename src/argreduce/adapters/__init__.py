@@ -58,9 +58,9 @@ def adapt(x: Any, op: str) -> Adapted:
         return adapt_sequence(x, op)
     if hasattr(x, "__dlpack__"):
         return adapt_dlpack(x, op)
-    if isinstance(x, (memoryview, bytes, bytearray)) or hasattr(x, "__array_interface__") or hasattr(
-        x, "__array__"
-    ):
+    if isinstance(x, (bytes, bytearray)):  # NumPy would read bytes as one string: view them as uint8
+        return adapt_via_numpy(memoryview(x), op)
+    if isinstance(x, memoryview) or hasattr(x, "__array_interface__") or hasattr(x, "__array__"):
         return adapt_via_numpy(x, op)
     try:
         memoryview(x)
