@@ -135,6 +135,7 @@ def test_environment_variable_sets_the_default():
 def test_a_bad_environment_variable_is_a_clear_error(monkeypatch, value):
     monkeypatch.setenv("ARGREDUCE_NUM_THREADS", value)
     threads_module._override = None
+    monkeypatch.setattr(threads_module, "_default_cache", None)  # as in a fresh process
     with pytest.raises(ValueError, match="ARGREDUCE_NUM_THREADS"):
         ar.argmin(np.zeros(3))
 
@@ -142,6 +143,7 @@ def test_a_bad_environment_variable_is_a_clear_error(monkeypatch, value):
 def test_set_num_threads_overrides_the_environment(monkeypatch):
     monkeypatch.setenv("ARGREDUCE_NUM_THREADS", "5")
     threads_module._override = None
+    monkeypatch.setattr(threads_module, "_default_cache", None)  # as in a fresh process
     assert ar.get_num_threads() == 5
     ar.set_num_threads(2)
     assert ar.get_num_threads() == 2

@@ -1,5 +1,8 @@
 """How many threads the core may use: set_num_threads, $ARGREDUCE_NUM_THREADS, or the CPUs this
-process may run on (its affinity mask, not the machine's count: containers and taskset limit it)."""
+process may run on (its affinity mask, not the machine's count: containers and taskset limit it).
+
+The environment is read once, at the first call (as OpenMP reads OMP_NUM_THREADS): the answer is
+then a cached int, which keeps it off the cost of every small argmin."""
 
 from __future__ import annotations
 
