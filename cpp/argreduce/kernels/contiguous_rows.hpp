@@ -91,8 +91,10 @@ static int64_t find_float(const char* p, int64_t begin, int64_t end, typename Ke
     constexpr int64_t L = kLanes<K>;
     const bool nan = target == KeyTraits<T>::kmin;
     // The value with this key: invert the key map (keys.hpp) for a non-NaN target.
+    // (Only a non-NaN key names a value; its magnitude is below KMAX, so the negation is exact.)
+    using U = typename KeyTraits<T>::UKey;
     K bits = O == Op::Max ? ~target : target;
-    bits = bits < 0 ? static_cast<K>(-bits) | KeyTraits<T>::kmin : bits;
+    if (!nan && bits < 0) bits = static_cast<K>(static_cast<U>(U(0) - static_cast<U>(bits)) | static_cast<U>(KeyTraits<T>::kmin));
     F value;
     std::memcpy(&value, &bits, sizeof(value));
     const Vec<F> want = splat<F>(value);
