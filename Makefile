@@ -45,6 +45,7 @@ ASAN_PRELOAD = $(shell $(CXX) -print-file-name=libasan.so) $(shell $(CXX) -print
 # Leak checking is off: CPython keeps its interned objects alive until exit by design.
 ASAN_ENV = LD_PRELOAD="$(ASAN_PRELOAD)" ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
 # Everything that drives the core; the peak-RSS no-copy test measures the allocator, which ASan replaces.
+# pytest runs with -s: its output capture would swallow a sanitizer report of a dying process.
 ASAN_TESTS := tests/test_seed.py tests/test_differential_torch.py tests/test_extensions.py \
 	tests/test_contract_tables.py tests/test_inputs.py tests/test_threads.py tests/test_interrupt.py \
 	tests/test_isa.py
@@ -60,7 +61,7 @@ $(ASAN_BUILT): $(DEPS) CMakeLists.txt $(shell find cpp src/ext -type f)
 test-asan: $(ASAN_BUILT)
 	ldd $(ASAN_VENV)/lib/python*/site-packages/argreduce/_core*.so | grep -q libasan
 	$(ASAN_ENV) $(ASAN_BIN)/python -c 'import argreduce._core as c; assert "$(ASAN_VENV)" in c.__file__, c.__file__'
-	$(ASAN_ENV) $(ASAN_BIN)/python -m pytest -q -p no:cacheprovider -W ignore::UserWarning $(ASAN_TESTS) \
+	$(ASAN_ENV) $(ASAN_BIN)/python -m pytest -q -s -p no:cacheprovider -W ignore::UserWarning $(ASAN_TESTS) \
 		-k "not peak_resident_memory"
 
 clean:
