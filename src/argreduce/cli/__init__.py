@@ -7,6 +7,7 @@ standard output. Ctrl-C prints one line and exits with 130.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -20,6 +21,8 @@ from .stream import reduce_source, reduced_dims
 
 __all__ = ["main"]
 
+OVERLAP_MIN_CHUNK = 2**20
+
 
 def _run(args) -> str:
     if args.threads:
@@ -27,8 +30,11 @@ def _run(args) -> str:
     source = open_source(args.file, args.format, args.key, args.chunk_bytes)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     progress = Progress(source.total_bytes, delay=0.0 if args.progress else 0.5) if show else None
+    # Overlapping reads with the reduction pays for big reads; for tiny chunks the hand-over between
+    # threads (GIL switches) costs more than it saves.
+    overlap = args.chunk_bytes >= OVERLAP_MIN_CHUNK and (source.total_bytes or math.inf) > args.chunk_bytes
     try:
-        index = reduce_source(source, args.dim, args.max, progress)
+        index = reduce_source(source, args.dim, args.max, progress, overlap)
     finally:
         if progress is not None:
             progress.close(completed=sys.exc_info()[0] is None)

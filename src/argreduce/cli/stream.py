@@ -136,8 +136,12 @@ def _all_null_error(source: Source, index: np.ndarray, reduced: tuple[bool, ...]
     return InputError(f"{source.name}: the slice at output position {position} holds only nulls")
 
 
-def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, progress=None) -> np.ndarray:
-    """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``."""
+def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, progress=None,
+                  overlap: bool = True) -> np.ndarray:
+    """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``.
+
+    ``overlap`` reads the next block on a thread while this one is reduced (prefetch.py).
+    """
     op = "argmax" if is_max else "argmin"
     reduced = reduced_dims(dims, len(source.shape))
     known = None not in source.shape
@@ -147,7 +151,7 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, pr
         results = _Results(source.shape, reduced)
         saw_nulls = False
         try:
-            for block in prefetched(source.blocks()):
+            for block in prefetched(source.blocks()) if overlap else source.blocks():
                 results.add(_partial_of(block, source, reduced, is_max, op), block)
                 saw_nulls = saw_nulls or block.valid is not None
                 if progress is not None:

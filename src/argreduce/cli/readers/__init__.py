@@ -23,7 +23,9 @@ FORMATS = ("npy", "npz", "csv", "tsv", "text", "parquet", "arrow", "zarr", "hdf5
 _ZARR_MARKERS = (".zarray", ".zgroup", "zarr.json")
 
 
-def detect_format(path: str) -> str:
+def detect_format(path: str, directory: bool = False) -> str | None:
+    """The format from the name (a Zarr store also from its metadata files); None for an unknown
+    directory, an error for an unknown file name."""
     if path == "-":
         return "text"
     if os.path.isdir(path) and any(os.path.exists(os.path.join(path, m)) for m in _ZARR_MARKERS):
@@ -31,6 +33,8 @@ def detect_format(path: str) -> str:
     suffix = os.path.splitext(path.rstrip("/"))[1].lower()
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix]
+    if directory:
+        return None
     raise InputError(f"{path}: cannot tell the format from the name; give --format "
                      f"(one of: {', '.join(FORMATS)})")
 
@@ -39,9 +43,9 @@ def open_source(path: str, fmt: str | None, key: str | None, chunk_bytes: int) -
     """Opens ``path`` (``-``: standard input) and reads its header; no data is read yet."""
     if path != "-" and not os.path.exists(path):
         raise InputError(f"{path}: no such file")
-    fmt = fmt or detect_format(path)
-    if path != "-" and os.path.isdir(path) and fmt != "zarr":
+    if path != "-" and os.path.isdir(path) and (fmt or detect_format(path, directory=True)) != "zarr":
         raise InputError(f"{path}: is a directory (only a Zarr store may be one)")
+    fmt = fmt or detect_format(path)
     if path == "-" and fmt not in ("npy", "csv", "tsv", "text"):
         raise InputError(f"standard input can hold numbers as text, a .csv, a .tsv or a .npy, not {fmt}")
     if key is not None and fmt not in ("npz", "parquet", "arrow", "zarr", "hdf5", "safetensors"):

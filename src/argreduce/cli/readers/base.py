@@ -10,7 +10,9 @@ more blocks have been read (``BUFFERS_IN_FLIGHT``), which is what the prefetchin
 from __future__ import annotations
 
 import importlib
+import io
 import math
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -120,3 +122,16 @@ def sliced_blocks(array, shape: tuple[int, ...], dtype: np.dtype, chunk_bytes: i
         block = np.asarray(array[tuple(slice(s, s + e) for s, e in zip(starts, extents, strict=True))])
         done += block.nbytes
         yield Block(block.reshape(extents), starts, done)
+
+
+def stdin_reader(binary: bool):
+    """Standard input through a reader of our own on its file descriptor, so the reader thread that
+    may be blocked in it at Ctrl-C never holds sys.stdin's lock when the interpreter shuts down.
+    A replaced sys.stdin without a descriptor (tests, embedding) is used as it is."""
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return sys.stdin.buffer if binary else sys.stdin
+    if binary:
+        return open(fd, "rb", closefd=False)
+    return open(fd, encoding="utf-8", newline="", closefd=False)

@@ -6,33 +6,45 @@ from __future__ import annotations
 import io
 import os
 import stat
-import sys
 from collections.abc import Iterator
 from typing import BinaryIO
 
 import numpy as np
 
 from ..errors import InputError
-from .base import Block, Source, core_dtype_of
+from .base import Block, Source, core_dtype_of, stdin_reader
 from .raw import raw_blocks, truncation_error
 
 
-def read_npy_header(f: BinaryIO, name: str) -> tuple[tuple[int, ...], np.dtype, bool]:
-    """(shape, dtype, fortran_order) from the header at the current position of ``f``."""
+class _Counted:
+    """Counts the bytes read through it: a pipe cannot tell() where the header ended."""
+
+    def __init__(self, f: BinaryIO):
+        self.f, self.count = f, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.f.read(n)
+        self.count += len(data)
+        return data
+
+
+def read_npy_header(f: BinaryIO, name: str) -> tuple[tuple[int, ...], np.dtype, bool, int]:
+    """(shape, dtype, fortran_order, header bytes) from the header at the current position of ``f``."""
     fmt = np.lib.format
+    counted = _Counted(f)
     try:
-        version = fmt.read_magic(f)
+        version = fmt.read_magic(counted)
         if version == (1, 0):
-            shape, fortran, dtype = fmt.read_array_header_1_0(f)
+            shape, fortran, dtype = fmt.read_array_header_1_0(counted)
         elif version in ((2, 0), (3, 0)):
-            shape, fortran, dtype = fmt.read_array_header_2_0(f)
+            shape, fortran, dtype = fmt.read_array_header_2_0(counted)
         else:
             raise ValueError(f"unknown format version {version[0]}.{version[1]}")
-    except (ValueError, OSError, SyntaxError, EOFError) as e:
+    except Exception as e:  # NumPy's parser of a bad header raises ValueError, SyntaxError, TokenError...
         raise InputError(f"{name}: not a valid .npy file: {e}") from None
     if dtype.hasobject:
         raise InputError(f"{name}: holds Python objects (dtype object), which have no order to reduce")
-    return tuple(shape), dtype, fortran
+    return tuple(shape), dtype, fortran, counted.count
 
 
 def regular_file_size(f: BinaryIO) -> int | None:
@@ -46,10 +58,9 @@ def regular_file_size(f: BinaryIO) -> int | None:
 
 def open_npy(path: str, chunk_bytes: int) -> Source:
     name = "<stdin>" if path == "-" else path
-    f = sys.stdin.buffer if path == "-" else open(path, "rb")
-    shape, dtype, fortran = read_npy_header(f, name)
+    f = stdin_reader(binary=True) if path == "-" else open(path, "rb")
+    shape, dtype, fortran, data_offset = read_npy_header(f, name)
     core_dtype_of(dtype, name)  # an unsupported dtype is an error before anything is read
-    data_offset = f.tell()
     data_end = data_offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     size = regular_file_size(f)
     if size is not None and size < data_end:
@@ -62,7 +73,7 @@ def open_npy(path: str, chunk_bytes: int) -> Source:
         try:
             yield from raw_blocks(f, name, data_offset, shape, dtype, fortran, chunk_bytes)
         finally:
-            if f is not sys.stdin.buffer:
+            if path != "-":
                 f.close()
 
     return Source(name, shape, dtype, data_end - data_offset, blocks)

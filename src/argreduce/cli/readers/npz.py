@@ -40,14 +40,14 @@ def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
     name = f"{path}[{member.removesuffix('.npy')}]"
     try:
         f = archive.open(member)
-        shape, dtype, fortran = read_npy_header(f, name)
+        shape, dtype, fortran, data_offset = read_npy_header(f, name)
     except (zipfile.BadZipFile, EOFError, zlib.error) as e:
         raise InputError(f"{name}: corrupt archive: {e}") from None
     core_dtype_of(dtype, name)
 
     def blocks() -> Iterator[Block]:
         try:
-            yield from raw_blocks(f, name, f.tell(), shape, dtype, fortran, chunk_bytes)
+            yield from raw_blocks(f, name, data_offset, shape, dtype, fortran, chunk_bytes)
         except (zipfile.BadZipFile, EOFError, zlib.error) as e:
             raise InputError(f"{name}: corrupt archive: {e}") from None
         finally:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-import sys
 import tempfile
 from collections.abc import Iterator
 
 import numpy as np
 
 from ..errors import InputError
-from .base import Block, Restart, Source
+from .base import Block, Restart, Source, stdin_reader
 
 
 def _cells(line: str, delimiter: str | None) -> list[str]:
@@ -45,6 +44,7 @@ class _Lines:
     def __init__(self, path: str):
         self.path = path
         self.stdin = path == "-"
+        self.input = stdin_reader(binary=False) if self.stdin else None
         self.spool: tempfile.SpooledTemporaryFile | None = None
         self.replays = 0
 
@@ -60,7 +60,7 @@ class _Lines:
         self.spool = None
         if keep_for_replay:
             self.spool = tempfile.SpooledTemporaryFile(max_size=64 * 2**20, mode="w+")
-        for line in itertools.chain(replayed, sys.stdin):
+        for line in itertools.chain(replayed, self.input):
             if self.spool is not None:
                 self.spool.write(line)
             yield line
