@@ -179,3 +179,12 @@ def test_hdf5(cli, tmp_path):
     with h5py.File(tmp_path / "one.hdf5", "w") as f:
         f.create_dataset("only", data=y)
     assert cli(tmp_path / "one.hdf5").out == f"{expected(y, None)}\n"
+
+
+def test_late_float_beyond_the_standard_input_spool_is_an_error(cli, monkeypatch):
+    from argreduce.cli.readers.text import _Lines
+
+    monkeypatch.setattr(_Lines, "SPOOL_LIMIT", 100)
+    run = cli("-", "--chunk-bytes", "10", stdin=b"7\n" * 200 + b"1.5\n")
+    assert run.code == 2 and "save it to a file first" in run.err and run.out == ""
+    assert cli("-", "--chunk-bytes", "10", stdin=b"7\n" * 40 + b"1.5\n").out == "40\n"  # within the spool

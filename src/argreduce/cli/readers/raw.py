@@ -16,12 +16,16 @@ import numpy as np
 from ..errors import InputError
 from .base import BUFFERS_IN_FLIGHT, Block, plan_blocks
 
+#: Bytes per read call: the size cat reads in (128-256 KiB), the pattern the kernel's read-ahead is
+#: tuned for. A block of several MiB is filled by many such reads.
+READ_PIECE = 256 * 2**10
+
 
 def _read_full(f: BinaryIO, into: memoryview) -> int:
     """Fills ``into`` unless the data ends first (pipes and zip members return short reads)."""
     got = 0
     while got < len(into):
-        n = f.readinto(into[got:])
+        n = f.readinto(into[got:got + READ_PIECE])
         if not n:
             break
         got += n

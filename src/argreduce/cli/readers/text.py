@@ -4,7 +4,7 @@ A header row is recognised by a cell that is not a number. A table of one column
 array of its rows, so ``argreduce losses.csv`` prints the row of the lowest loss. Rows are counted
 from 0, header and blank lines not included. Integers stay int64 (exact beyond 2**53) unless a cell
 holds a float, and then the whole table is float64, as np.loadtxt would make it: when the first
-float comes after the first chunk, the read starts again (standard input is replayed from a spool).
+float comes after the first chunk, the read starts again (standard input is replayed from memory).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-import tempfile
 from collections.abc import Iterator
 
 import numpy as np
@@ -38,31 +37,37 @@ def _is_number(cell: str) -> bool:
 
 
 class _Lines:
-    """The input's lines, readable more than once: a file is reopened; standard input is copied into
-    a spool (memory, then a temporary file) while a replay may still be needed."""
+    """The input's lines, readable more than once: a file is reopened; standard input is kept in
+    memory while it may have to be read again."""
+
+    SPOOL_LIMIT = 64 * 2**20  # characters of standard input kept for a restart as float64
 
     def __init__(self, path: str):
         self.path = path
         self.stdin = path == "-"
         self.input = stdin_reader(binary=False) if self.stdin else None
-        self.spool: tempfile.SpooledTemporaryFile | None = None
-        self.replays = 0
+        self.kept: list[str] | None = []  # standard input read so far; None once it outgrew its limit
 
-    def open(self, keep_for_replay: bool) -> Iterator[str]:
+    @property
+    def replayable(self) -> bool:
+        return not self.stdin or self.kept is not None
+
+    def open(self, keep: int | None) -> Iterator[str]:
+        """The lines from the start; of standard input, up to ``keep`` characters (None: all) are kept
+        for the next open()."""
         if not self.stdin:
             with open(self.path, encoding="utf-8", newline="") as f:
                 yield from f
             return
-        replayed: Iterator[str] = iter(())
-        if self.spool is not None:
-            self.spool.seek(0)
-            replayed = iter(self.spool.readlines())
-        self.spool = None
-        if keep_for_replay:
-            self.spool = tempfile.SpooledTemporaryFile(max_size=64 * 2**20, mode="w+")
-        for line in itertools.chain(replayed, self.input):
-            if self.spool is not None:
-                self.spool.write(line)
+        if self.kept is None:
+            raise AssertionError("standard input cannot be read again: it outgrew the spool")
+        earlier, self.kept, kept_chars = self.kept, [], 0
+        for line in itertools.chain(earlier, self.input):
+            if self.kept is not None:
+                self.kept.append(line)
+                kept_chars += len(line)
+                if keep is not None and kept_chars > keep:
+                    self.kept = None
             yield line
 
 
@@ -92,31 +97,39 @@ class TextTable:
                         f"{self.name}: line {lineno}, column {col}{label}: {cell!r} is not a number")
         return InputError(f"{self.name}: cannot read the table: {fallback}")
 
-    def _parse(self, lines: list[tuple[int, str]], first_chunk: bool) -> np.ndarray:
+    def _load(self, lines: list[tuple[int, str]], dtype) -> np.ndarray:
         text = [line for _, line in lines]
         if self.delimiter is None:
             text = [line.replace(",", " ") for line in text]
-        quote = '"' if self.delimiter == "," else None
+        return np.loadtxt(text, delimiter=self.delimiter, dtype=dtype, ndmin=2, comments=None,
+                          quotechar='"' if self.delimiter == "," else None, encoding=None)
 
-        def load(dtype):
-            return np.loadtxt(text, delimiter=self.delimiter, dtype=dtype, ndmin=2, comments=None,
-                              quotechar=quote, encoding=None)
-
+    def _parse(self, lines: list[tuple[int, str]], first_chunk: bool) -> np.ndarray:
         try:
-            if self.dtype == np.int64:
-                try:
-                    return load(np.int64)
-                except (ValueError, OverflowError):
-                    values = load(np.float64)
-                    self.dtype = np.dtype(np.float64)
-                    if self.source is not None:
-                        self.source.dtype = self.dtype
-                    if not first_chunk:
-                        raise Restart from None
-                    return values
-            return load(np.float64)
+            if self.dtype == np.float64:
+                return self._load(lines, np.float64)
+            try:
+                return self._load(lines, np.int64)
+            except (ValueError, OverflowError):
+                values = self._load(lines, np.float64)  # a ValueError here is a cell that is no number
         except ValueError as e:
             raise self._error_in(lines, e) from None
+        self._become_float(lines[0][0], first_chunk)
+        return values
+
+    def _become_float(self, lineno: int, first_chunk: bool) -> None:
+        """A float among the integers: the table is float64, read again if rows went by as int64."""
+        self.dtype = np.dtype(np.float64)
+        if self.source is not None:
+            self.source.dtype = self.dtype
+        if first_chunk:
+            return
+        if not self.lines.replayable:
+            raise InputError(
+                f"{self.name}: a float from line {lineno} on, after more than {_Lines.SPOOL_LIMIT >> 20} MiB "
+                "of integers read as int64; standard input cannot be read again as float64: save it to a "
+                "file first")
+        raise Restart
 
     def _chunks(self, source_lines: Iterator[str]) -> Iterator[tuple[list[tuple[int, str]], int]]:
         """Chunks of (line number, line) of about chunk_bytes, and the characters read so far."""
@@ -136,7 +149,7 @@ class TextTable:
 
     def detect_header(self) -> None:
         """Reads up to the first non-blank line: a header if any cell is not a number."""
-        for lineno, line in enumerate(self.lines.open(keep_for_replay=True), 1):
+        for lineno, line in enumerate(self.lines.open(keep=None), 1):  # reads one row: keep it all
             if line.strip():
                 cells = _cells(line, self.delimiter)
                 self.ncols = len(cells)
@@ -147,7 +160,8 @@ class TextTable:
     def blocks(self) -> Iterator[Block]:
         row = 0
         final = self.dtype == np.float64
-        for i, (chunk, done) in enumerate(self._chunks(self.lines.open(keep_for_replay=not final))):
+        keep = 0 if final else _Lines.SPOOL_LIMIT  # integers so far: keep them in case a float comes
+        for i, (chunk, done) in enumerate(self._chunks(self.lines.open(keep))):
             values = self._parse(chunk, first_chunk=i == 0)
             if values.shape[1] != self.ncols:
                 raise self._error_in(chunk, ValueError("inconsistent number of columns"))
