@@ -5,10 +5,11 @@
 Writes a float32 .npy of --gib GiB (checks free disk first; the default is larger than this
 machine's RAM), plants the minimum near its end, then measures in one run, each pass after
 dropping the page cache where permitted:
-  1. `cat FILE > /dev/null`                     the rate of just reading the file
-  2. `argreduce FILE`                           its rate and peak memory (VmHWM of the process)
-  3. `argreduce FILE`, reads not overlapped      the same with the reader thread off, for the design
-  4. np.load(FILE, mmap_mode="r")               whether NumPy can even open it
+  - `cat FILE > /dev/null`                     the rate of just reading the file
+  - `argreduce FILE`                           its rate and peak memory (VmHWM of the process)
+  - `argreduce FILE`, reads not overlapped      the same with the reader thread off, for the design
+interleaved (cat, argreduce, serial, cat, argreduce) so other jobs' load hits both alike, then
+  - np.load(FILE, mmap_mode="r")               whether NumPy can even open it
 Results go to bench/results/cli.md. The file is deleted at the end, whatever happens.
 """
 
@@ -97,15 +98,38 @@ def mmap_attempt(path: Path) -> str:
     return "fails: " + (r.stderr.strip().splitlines() or ["?"])[-1]
 
 
-def report(args, gib_ram, shape, size, planted, dropped, t_cat, results, mmap) -> str:
+#: The passes, interleaved so that load from other jobs on a shared machine hits both commands alike.
+PASSES = ["cat", "argreduce", "serial", "cat", "argreduce"]
+LABELS = {"cat": "`cat FILE > /dev/null`", "argreduce": "`argreduce FILE`",
+          "serial": "`argreduce FILE`, reader thread off"}
+
+
+def run_pass(kind: str, path: Path) -> dict:
+    if kind == "cat":
+        seconds, _ = timed(f"cat '{path}' > /dev/null", shell=True, check=True)
+        return {"kind": kind, "seconds": seconds}
+    seconds, r = timed([sys.executable, "-c", RUN_CLI, "serial" if kind == "serial" else "overlap", str(path),
+                        "--no-progress"])
+    if r.returncode != 0:
+        raise SystemExit(f"argreduce failed: {r.stderr}")
+    peak = int(r.stderr.split("VmHWM_kB")[1].split()[0]) / 1024
+    return {"kind": kind, "seconds": seconds, "peak": peak, "index": int(r.stdout)}
+
+
+def report(args, gib_ram, shape, size, planted, dropped, passes, mmap) -> str:
     import argreduce
 
-    rate = lambda seconds: f"{size / 2**30 / seconds:.3f} GiB/s"  # noqa: E731
-    (t_run, peak, index), (t_serial, peak_serial, index_serial) = results["overlap"], results["serial"]
+    gib = size / 2**30
+    # pooled: all bytes a command read over all the time it took, across its passes
+    of_kind = {k: [p["seconds"] for p in passes if p["kind"] == k] for k in LABELS}
+    rate = {k: gib * len(seconds) / sum(seconds) for k, seconds in of_kind.items()}
+    peak = max(p["peak"] for p in passes if "peak" in p)
+    correct = all(p["index"] == planted for p in passes if "index" in p)
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, {gib_ram:.1f} GiB RAM"
     cache = "yes" if dropped else "no (not permitted; a file larger than RAM is uncached anyway)"
-    correct = "correct" if index == planted == index_serial else "WRONG"
     overcommit = Path("/proc/sys/vm/overcommit_memory").read_text().strip()
+    rows = [f"| {i + 1} | {LABELS[p['kind']]} | {p['seconds']:.1f} s | {gib / p['seconds']:.3f} GiB/s | "
+            + (f"{p['peak']:.0f} MiB |" if "peak" in p else " |") for i, p in enumerate(passes)]
     return "\n".join([
         "## Command line: a .npy larger than memory",
         "",
@@ -113,18 +137,18 @@ def report(args, gib_ram, shape, size, planted, dropped, t_cat, results, mmap) -
         f"jobs (load average {os.getloadavg()[0]:.1f} at the end); kernels `{argreduce.isa()}`, "
         f"{argreduce.get_num_threads()} threads, default --chunk-bytes (16 MiB).",
         "",
-        f"- File: float32 {shape[0]} x {shape[1]}, **{size / 2**30:.2f} GiB** "
-        f"({size / 2**30 / gib_ram:.2f}x RAM), minimum planted at flat index {planted}.",
+        f"- File: float32 {shape[0]} x {shape[1]}, **{gib:.2f} GiB** ({gib / gib_ram:.2f}x RAM), "
+        f"minimum planted at flat index {planted}.",
         f"- Page cache dropped before each pass: {cache}.",
         "",
-        "| pass | wall | rate | peak memory | vs cat |",
+        "| # | pass | wall | rate | peak memory |",
         "|---|---|---|---|---|",
-        f"| `cat FILE > /dev/null` | {t_cat:.1f} s | {rate(t_cat)} | | 1.00x |",
-        f"| `argreduce FILE` | {t_run:.1f} s | {rate(t_run)} | {peak:.0f} MiB | **{t_cat / t_run:.2f}x** |",
-        f"| `argreduce FILE`, reader thread off | {t_serial:.1f} s | {rate(t_serial)} "
-        f"| {peak_serial:.0f} MiB | {t_cat / t_serial:.2f}x |",
+        *rows,
         "",
-        f"- Answer: {index} (planted at {planted}: {correct}).",
+        f"- **`argreduce FILE`: {rate['argreduce']:.3f} GiB/s = {rate['argreduce'] / rate['cat']:.2f}x "
+        f"the rate of `cat` ({rate['cat']:.3f} GiB/s; passes pooled), peak memory {peak:.0f} MiB.** "
+        f"Reader thread off: {rate['serial'] / rate['cat']:.2f}x.",
+        f"- Answer: {'the planted index in every pass' if correct else 'WRONG in some pass'} ({planted}).",
         f"- `np.load(FILE, mmap_mode='r')`: {mmap} (vm.overcommit_memory = {overcommit}).",
         "- Peak memory is the process's VmHWM: Python, NumPy, argreduce and three 16 MiB read buffers.",
         "",
@@ -148,28 +172,18 @@ def main() -> None:
         shape, planted = write_npy(path, gib)
         size = path.stat().st_size
         print(f"wrote {size / 2**30:.2f} GiB in {time.perf_counter() - t:.0f} s", flush=True)
-
-        dropped = drop_caches()
-        t_cat, _ = timed(f"cat '{path}' > /dev/null", shell=True, check=True)
-        print(f"cat: {size / 2**30 / t_cat:.3f} GiB/s", flush=True)
-
-        results = {}
-        for mode in ("overlap", "serial"):
-            drop_caches()
-            t_run, r = timed([sys.executable, "-c", RUN_CLI, mode, str(path), "--no-progress"])
-            if r.returncode != 0:
-                raise SystemExit(f"argreduce failed: {r.stderr}")
-            peak = int(r.stderr.split("VmHWM_kB")[1].split()[0]) / 1024
-            results[mode] = (t_run, peak, int(r.stdout))
-            print(f"argreduce ({mode}): {size / 2**30 / t_run:.3f} GiB/s, peak {peak:.0f} MiB, "
-                  f"index {r.stdout.strip()}", flush=True)
+        passes = []
+        for kind in PASSES:
+            dropped = drop_caches()
+            passes.append(run_pass(kind, path))
+            print(passes[-1], f"{size / 2**30 / passes[-1]['seconds']:.3f} GiB/s", flush=True)
         mmap = mmap_attempt(path)
         print(f"np.load(mmap_mode='r'): {mmap}", flush=True)
     finally:
         path.unlink(missing_ok=True)
 
     out = ROOT / "bench" / "results" / "cli.md"
-    out.write_text(report(args, ram, shape, size, planted, dropped, t_cat, results, mmap))
+    out.write_text(report(args, ram, shape, size, planted, dropped, passes, mmap))
     print(f"wrote {out}")
 
 

@@ -55,9 +55,9 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="argreduce",
-        description="Index of the minimum (or maximum) of an array in a file, read in chunks: memory stays "
-        "bounded whatever the file size. torch.argmin's rules: the first NaN wins, ties go to the "
-        "smallest index, -0.0 == +0.0.",
+        description="Index of the minimum (or maximum) of an array in a file, read in chunks: memory\n"
+        "stays bounded whatever the file size. torch.argmin's rules: the first NaN wins, ties go\n"
+        "to the smallest index, -0.0 == +0.0.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON object (shape, dtype, index, ...)")
     p.add_argument("--key", help="the array in a container (.npz, .safetensors, HDF5 path, Zarr group), "
                    "or comma-separated columns of a Parquet/Arrow table")
-    p.add_argument("--format", choices=FORMATS, help="the input's format (default: from the suffix)")
+    p.add_argument("--format", choices=FORMATS, metavar="FMT",
+                   help=f"the input's format, one of {', '.join(FORMATS)} (default: from the suffix)")
     p.add_argument("--threads", type=_positive, metavar="N", help="threads for the reduction")
     p.add_argument("--chunk-bytes", type=parse_size, default=DEFAULT_CHUNK_BYTES, metavar="SIZE",
                    help="bytes read per chunk (default 16M); memory stays at a few chunks")

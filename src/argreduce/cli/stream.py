@@ -57,7 +57,7 @@ def _globalize(index: np.ndarray, block: Block, full: tuple[int | None, ...], re
     extents = block.array.shape
     if not axes or (all(block.starts[a] == 0 for a in axes) and all(extents[a] == full[a] for a in axes[1:])):
         return index  # the same numbers: only the most significant reduced dim is cut short
-    rest = index.copy()
+    rest = index
     coords = {}
     for a in reversed(axes):
         rest, coords[a] = np.divmod(rest, extents[a])
