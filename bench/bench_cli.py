@@ -135,7 +135,7 @@ def report(args, gib_ram, shape, size, planted, dropped, passes, mmap) -> str:
         "",
         f"`bench/bench_cli.py --gib {args.gib:g}`, {time.strftime('%Y-%m-%d')}; {machine}, shared with other",
         f"jobs (load average {os.getloadavg()[0]:.1f} at the end); kernels `{argreduce.isa()}`, "
-        f"{argreduce.get_num_threads()} threads, default --chunk-bytes (16 MiB).",
+        f"{argreduce.get_num_threads()} threads, default --chunk-bytes (8 MiB).",
         "",
         f"- File: float32 {shape[0]} x {shape[1]}, **{gib:.2f} GiB** ({gib / gib_ram:.2f}x RAM), "
         f"minimum planted at flat index {planted}.",
@@ -150,7 +150,7 @@ def report(args, gib_ram, shape, size, planted, dropped, passes, mmap) -> str:
         f"Reader thread off: {rate['serial'] / rate['cat']:.2f}x.",
         f"- Answer: {'the planted index in every pass' if correct else 'WRONG in some pass'} ({planted}).",
         f"- `np.load(FILE, mmap_mode='r')`: {mmap} (vm.overcommit_memory = {overcommit}).",
-        "- Peak memory is the process's VmHWM: Python, NumPy, argreduce and three 16 MiB read buffers.",
+        "- Peak memory is the process's VmHWM: Python, NumPy, argreduce and six 8 MiB read buffers.",
         "",
     ])
 

@@ -19,6 +19,7 @@ from argreduce.cli.nulls import EMPTY, fill_nulls, fix_nulls
 from argreduce.cli.prefetch import prefetched
 from argreduce.cli.readers import Block, Source
 from argreduce.cli.readers.base import plan_blocks
+from argreduce.cli.readers.npy import read_npy_header
 from argreduce.cli.stream import reduce_source
 
 shapes = st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
@@ -111,3 +112,19 @@ def test_argument_values():
             parse_dims(bad)
     assert parse_args(["f.npy", "--dim", "-1,0"]).dim == (-1, 0)
     assert parse_args(["f.npy", "--dim", "-2"]).dim == (-2,)
+
+
+def test_no_buffer_is_refilled_while_its_block_is_queued_or_reduced(tmp_path):
+    """A slow consumer lets the reader thread run as far ahead as it may: every block must still
+    hold its own data when it is consumed."""
+    import time
+
+    from argreduce.cli.readers.raw import raw_blocks
+
+    x = np.arange(40 * 16, dtype=np.int64).reshape(40, 16)
+    np.save(tmp_path / "x.npy", x)
+    with open(tmp_path / "x.npy", "rb") as f:
+        _, _, _, offset = read_npy_header(f, "x")
+        for block in prefetched(raw_blocks(f, "x", offset, x.shape, x.dtype, False, 16 * 8)):
+            time.sleep(0.005)  # the reader fills the queue meanwhile
+            assert block.array.tolist() == x[block.starts[0]:block.starts[0] + 1].tolist()

@@ -7,7 +7,7 @@ import re
 
 from .readers import FORMATS
 
-DEFAULT_CHUNK_BYTES = 16 * 2**20  # big reads for the disk; the three buffers in flight stay under 64 MiB
+DEFAULT_CHUNK_BYTES = 8 * 2**20  # per-block Python costs ~0.1 ms; the 6 buffers in flight are 48 MiB
 
 _UNITS = {
     "": 1, "b": 1, "k": 2**10, "kb": 10**3, "kib": 2**10, "m": 2**20, "mb": 10**6, "mib": 2**20,
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"the input's format, one of {', '.join(FORMATS)} (default: from the suffix)")
     p.add_argument("--threads", type=_positive, metavar="N", help="threads for the reduction")
     p.add_argument("--chunk-bytes", type=parse_size, default=DEFAULT_CHUNK_BYTES, metavar="SIZE",
-                   help="bytes read per chunk (default 16M); memory stays at a few chunks")
+                   help="bytes per chunk (default 8M); memory stays at a few chunks")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", action="store_true", default=None,
                      help="show the progress bar even when standard error is not a terminal")

@@ -1,6 +1,7 @@
-"""Reading and reducing overlap: a reader thread fetches the next block while the core reduces the
-current one (file reads and the core both release the GIL). The queue holds one block, so with
-the readers' three rotating buffers (readers/base.py) no buffer is refilled while still in use."""
+"""Reading and reducing overlap: a reader thread fetches the next blocks while the core reduces the
+current one (file reads and the core both release the GIL). The queue holds READ_AHEAD_BLOCKS;
+with the readers' BUFFERS_IN_FLIGHT = that + 2 rotating buffers (one being filled, one being
+reduced), no buffer is refilled while still in use."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 from collections.abc import Iterator
 
 from .readers import Block
+from .readers.base import READ_AHEAD_BLOCKS
 
 _END = object()
 
@@ -19,7 +21,7 @@ class _Failed:
 
 
 def prefetched(blocks: Iterator[Block]) -> Iterator[Block]:
-    q: queue.Queue = queue.Queue(maxsize=1)
+    q: queue.Queue = queue.Queue(maxsize=READ_AHEAD_BLOCKS)
     stop = threading.Event()
 
     def put(item) -> bool:

@@ -20,8 +20,11 @@ import numpy as np
 
 from ..errors import InputError, missing_extra
 
-#: Buffers a reader rotates through: one being filled, one queued, one being reduced (prefetch.py).
-BUFFERS_IN_FLIGHT = 3
+#: Blocks the reader thread may run ahead of the reduction (prefetch.py): enough to ride out the
+#: reducing thread being descheduled for a few time slices on a busy machine without idling the disk.
+READ_AHEAD_BLOCKS = 4
+#: Buffers a reader rotates through: the blocks queued, one being filled, one being reduced.
+BUFFERS_IN_FLIGHT = READ_AHEAD_BLOCKS + 2
 
 
 @dataclass
