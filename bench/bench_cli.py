@@ -5,11 +5,12 @@
 Writes a float32 .npy of --gib GiB (checks free disk first; the default is larger than this
 machine's RAM), plants the minimum near its end, then measures in one run, each pass after
 dropping the page cache where permitted:
-  - `cat FILE > /dev/null`                     the rate of just reading the file
-  - `argreduce FILE`                           its rate and peak memory (VmHWM of the process)
-  - `argreduce FILE`, reads not overlapped      the same with the reader thread off, for the design
-interleaved (cat, argreduce, serial, cat, argreduce) so other jobs' load hits both alike, then
-  - np.load(FILE, mmap_mode="r")               whether NumPy can even open it
+  - `cat FILE > /dev/null`     the rate of just reading the file
+  - `argreduce FILE`           its rate and peak memory (VmHWM of the process)
+three times each, interleaved (cat, argreduce, argreduce, cat, cat, argreduce) so that other jobs'
+load, and this VM's disk, which alternates fast and slow passes over a re-read file, treat both
+alike; then
+  - np.load(FILE, mmap_mode="r")   whether NumPy can even open it
 Results go to bench/results/cli.md. The file is deleted at the end, whatever happens.
 """
 
@@ -31,13 +32,10 @@ COLS = 1024
 WRITE_CHUNK = 64 * 2**20
 
 # Runs the command in this interpreter and prints its own high-water RSS: getrusage of a child is
-# not usable, Linux carries max RSS across fork and exec. OVERLAP is the switch for pass 3.
+# not usable, Linux carries max RSS across fork and exec.
 RUN_CLI = """
 import sys, runpy
-import argreduce.cli as cli
-if sys.argv[1] == "serial":
-    cli.OVERLAP_MIN_CHUNK = 2**62
-sys.argv = ["argreduce", *sys.argv[2:]]
+sys.argv = ["argreduce", *sys.argv[1:]]
 try:
     runpy.run_module("argreduce.cli", run_name="__main__")
 except SystemExit as e:
@@ -99,17 +97,15 @@ def mmap_attempt(path: Path) -> str:
 
 
 #: The passes, interleaved so that load from other jobs on a shared machine hits both commands alike.
-PASSES = ["cat", "argreduce", "serial", "cat", "argreduce"]
-LABELS = {"cat": "`cat FILE > /dev/null`", "argreduce": "`argreduce FILE`",
-          "serial": "`argreduce FILE`, reader thread off"}
+PASSES = ["cat", "argreduce", "argreduce", "cat", "cat", "argreduce"]
+LABELS = {"cat": "`cat FILE > /dev/null`", "argreduce": "`argreduce FILE`"}
 
 
 def run_pass(kind: str, path: Path) -> dict:
     if kind == "cat":
         seconds, _ = timed(f"cat '{path}' > /dev/null", shell=True, check=True)
         return {"kind": kind, "seconds": seconds}
-    seconds, r = timed([sys.executable, "-c", RUN_CLI, "serial" if kind == "serial" else "overlap", str(path),
-                        "--no-progress"])
+    seconds, r = timed([sys.executable, "-c", RUN_CLI, str(path), "--no-progress"])
     if r.returncode != 0:
         raise SystemExit(f"argreduce failed: {r.stderr}")
     peak = int(r.stderr.split("VmHWM_kB")[1].split()[0]) / 1024
@@ -135,7 +131,7 @@ def report(args, gib_ram, shape, size, planted, dropped, passes, mmap) -> str:
         "",
         f"`bench/bench_cli.py --gib {args.gib:g}`, {time.strftime('%Y-%m-%d')}; {machine}, shared with other",
         f"jobs (load average {os.getloadavg()[0]:.1f} at the end); kernels `{argreduce.isa()}`, "
-        f"{argreduce.get_num_threads()} threads, default --chunk-bytes (8 MiB).",
+        "default --threads (1) and --chunk-bytes (8 MiB).",
         "",
         f"- File: float32 {shape[0]} x {shape[1]}, **{gib:.2f} GiB** ({gib / gib_ram:.2f}x RAM), "
         f"minimum planted at flat index {planted}.",
@@ -146,11 +142,10 @@ def report(args, gib_ram, shape, size, planted, dropped, passes, mmap) -> str:
         *rows,
         "",
         f"- **`argreduce FILE`: {rate['argreduce']:.3f} GiB/s = {rate['argreduce'] / rate['cat']:.2f}x "
-        f"the rate of `cat` ({rate['cat']:.3f} GiB/s; passes pooled), peak memory {peak:.0f} MiB.** "
-        f"Reader thread off: {rate['serial'] / rate['cat']:.2f}x.",
+        f"the rate of `cat` ({rate['cat']:.3f} GiB/s; passes pooled), peak memory {peak:.0f} MiB.**",
         f"- Answer: {'the planted index in every pass' if correct else 'WRONG in some pass'} ({planted}).",
         f"- `np.load(FILE, mmap_mode='r')`: {mmap} (vm.overcommit_memory = {overcommit}).",
-        "- Peak memory is the process's VmHWM: Python, NumPy, argreduce and six 8 MiB read buffers.",
+        "- Peak memory is the process's VmHWM: Python, NumPy, argreduce and one 8 MiB read buffer.",
         "",
     ])
 

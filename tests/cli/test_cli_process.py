@@ -106,5 +106,5 @@ def test_memory_stays_at_a_few_chunks(tmp_path):
     del header
     baseline = _peak_rss_mib("argreduce.cli", "--version")
     peak = _peak_rss_mib("argreduce.cli", path, "--chunk-bytes", "4M", "--no-progress")
-    # six 4 MiB buffers and small change; reading the file whole would add 192 MiB
+    # one 4 MiB buffer and small change; reading the file whole would add 192 MiB
     assert peak - baseline < 48, (peak, baseline)

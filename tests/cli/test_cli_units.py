@@ -18,7 +18,7 @@ from argreduce.cli.args import parse_args, parse_dims, parse_size
 from argreduce.cli.nulls import EMPTY, fill_nulls, fix_nulls
 from argreduce.cli.prefetch import prefetched
 from argreduce.cli.readers import Block, Source
-from argreduce.cli.readers.base import plan_blocks
+from argreduce.cli.readers.base import BUFFERS_IN_FLIGHT, plan_blocks
 from argreduce.cli.readers.npy import read_npy_header
 from argreduce.cli.stream import reduce_source
 
@@ -94,13 +94,13 @@ def test_prefetch_keeps_order_and_passes_errors_on():
 
 
 def test_prefetching_through_the_rotating_buffers(cli, tmp_path):
-    """Big enough chunks take the prefetching path: buffers are reused while blocks are in flight."""
+    """A compressed .npz member is inflated on the prefetching thread into rotating buffers."""
     rng = np.random.default_rng(0)
     x = rng.integers(0, 1000, (48, 2**16)).astype(np.float32)  # 12 MiB: 12 blocks of 1 MiB
     x[rng.random(x.shape) < 1e-6] = np.nan
-    np.save(tmp_path / "x.npy", x)
+    np.savez_compressed(tmp_path / "x.npz", x=x)
     for dim in ("none", "0", "1"):
-        run = cli(tmp_path / "x.npy", "--dim", dim, "--chunk-bytes", "1M", "--json")
+        run = cli(tmp_path / "x.npz", "--dim", dim, "--chunk-bytes", "1M", "--json")
         assert json.loads(run.out)["index"] == np.asarray(ar.argmin(x, dim=parse_dims(dim))).tolist()
 
 
@@ -125,6 +125,7 @@ def test_no_buffer_is_refilled_while_its_block_is_queued_or_reduced(tmp_path):
     np.save(tmp_path / "x.npy", x)
     with open(tmp_path / "x.npy", "rb") as f:
         _, _, _, offset = read_npy_header(f, "x")
-        for block in prefetched(raw_blocks(f, "x", offset, x.shape, x.dtype, False, 16 * 8)):
+        blocks = raw_blocks(f, "x", offset, x.shape, x.dtype, False, 16 * 8, buffers=BUFFERS_IN_FLIGHT)
+        for block in prefetched(blocks):
             time.sleep(0.005)  # the reader fills the queue meanwhile
             assert block.array.tolist() == x[block.starts[0]:block.starts[0] + 1].tolist()

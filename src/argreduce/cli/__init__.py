@@ -11,6 +11,7 @@ import math
 import os
 import sys
 
+from ..threads import _ENV as THREADS_ENV
 from ..threads import set_num_threads
 from .args import parse_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
@@ -27,12 +28,17 @@ OVERLAP_MIN_CHUNK = 2**20
 def _run(args) -> str:
     if args.threads:
         set_num_threads(args.threads)
+    elif THREADS_ENV not in os.environ:
+        # One thread reduces 8 MiB blocks at several times the rate one thread can read them; more wait
+        # on each other for every block, and lose out when other work shares the processors.
+        set_num_threads(1)
     source = open_source(args.file, args.format, args.key, args.chunk_bytes)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     progress = Progress(source.total_bytes, delay=0.0 if args.progress else 0.5) if show else None
-    # Overlapping reads with the reduction pays for big reads; for tiny chunks the hand-over between
-    # threads (GIL switches) costs more than it saves.
-    overlap = args.chunk_bytes >= OVERLAP_MIN_CHUNK and (source.total_bytes or math.inf) > args.chunk_bytes
+    # A reader thread pays where reading decodes (zarr, Parquet, CSV...: 15-25% less wall time on zarr)
+    # and for chunks big enough; for tiny chunks the hand-over between threads costs more than it saves.
+    overlap = (source.decodes and args.chunk_bytes >= OVERLAP_MIN_CHUNK
+               and (source.total_bytes or math.inf) > args.chunk_bytes)
     try:
         index = reduce_source(source, args.dim, args.max, progress, overlap)
     finally:

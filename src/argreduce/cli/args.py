@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "or comma-separated columns of a Parquet/Arrow table")
     p.add_argument("--format", choices=FORMATS, metavar="FMT",
                    help=f"the input's format, one of {', '.join(FORMATS)} (default: from the suffix)")
-    p.add_argument("--threads", type=_positive, metavar="N", help="threads for the reduction")
+    p.add_argument("--threads", type=_positive, metavar="N",
+                   help="threads for the reduction (default 1, or $ARGREDUCE_NUM_THREADS): reading is the "
+                   "bottleneck")
     p.add_argument("--chunk-bytes", type=parse_size, default=DEFAULT_CHUNK_BYTES, metavar="SIZE",
                    help="bytes per chunk (default 8M); memory stays at a few chunks")
     bar = p.add_mutually_exclusive_group()

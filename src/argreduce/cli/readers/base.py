@@ -3,8 +3,9 @@
 A block is a hyper-rectangle of the source array, with the source's full number of dims, and
 ``starts``, its position in the source. Blocks come in the source's row-major order and never
 overlap, so the stream can tell from ``starts`` alone whether a block is the first to touch an
-output element (see stream.py). Readers reuse their buffers: a block's memory is valid until a few
-more blocks have been read (``BUFFERS_IN_FLIGHT``), which is what the prefetching reader needs.
+output element (see stream.py). Raw readers reuse their buffers: a block's memory is valid until
+the next block is read, or, for a source read on a prefetching thread, ``BUFFERS_IN_FLIGHT`` - 1
+blocks later.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import numpy as np
 
 from ..errors import InputError, missing_extra
 
-#: Blocks the reader thread may run ahead of the reduction (prefetch.py): enough to ride out the
-#: reducing thread being descheduled for a few time slices on a busy machine without idling the disk.
+#: Blocks a reader thread may run ahead of the reduction (prefetch.py): enough to ride out the
+#: reducing thread being descheduled for a few time slices on a busy machine.
 READ_AHEAD_BLOCKS = 4
-#: Buffers a reader rotates through: the blocks queued, one being filled, one being reduced.
+#: Buffers a reader that reuses them rotates through when it runs on that thread: the blocks
+#: queued, one being filled, one being reduced.
 BUFFERS_IN_FLIGHT = READ_AHEAD_BLOCKS + 2
 
 
@@ -44,6 +46,9 @@ class Source:
     rather than NumPy's own type (bfloat16 as uint16). ``labels`` holds names worth showing
     (``columns``: a table's column names). ``make_blocks`` starts a pass over the data;
     ``total_bytes`` is what the passes' ``Block.position`` counts up to (None if unknown).
+    ``decodes``: the reader does real work per block (decompressing, parsing), worth overlapping with
+    the reduction on a second thread. Plain reads of a file are not: the kernel's read-ahead already
+    overlaps the disk with the reduction, and a hand-over between threads per block costs CPU.
     """
 
     name: str
@@ -52,6 +57,7 @@ class Source:
     total_bytes: int | None
     make_blocks: Callable[[], Iterator[Block]]
     reinterpret: str | None = None
+    decodes: bool = True
     labels: dict[str, list[str]] = field(default_factory=dict)
     rows_seen: int = 0
 

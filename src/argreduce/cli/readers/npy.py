@@ -76,4 +76,4 @@ def open_npy(path: str, chunk_bytes: int) -> Source:
             if path != "-":
                 f.close()
 
-    return Source(name, shape, dtype, data_end - data_offset, blocks)
+    return Source(name, shape, dtype, data_end - data_offset, blocks, decodes=False)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..errors import InputError
-from .base import Block, Source, core_dtype_of
+from .base import BUFFERS_IN_FLIGHT, Block, Source, core_dtype_of
 from .npy import read_npy_header
 from .raw import raw_blocks
 
@@ -44,10 +44,12 @@ def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
     except (zipfile.BadZipFile, EOFError, zlib.error) as e:
         raise InputError(f"{name}: corrupt archive: {e}") from None
     core_dtype_of(dtype, name)
+    compressed = archive.getinfo(member).compress_type != zipfile.ZIP_STORED  # inflating is worth a thread
+    buffers = BUFFERS_IN_FLIGHT if compressed else 1
 
     def blocks() -> Iterator[Block]:
         try:
-            yield from raw_blocks(f, name, data_offset, shape, dtype, fortran, chunk_bytes)
+            yield from raw_blocks(f, name, data_offset, shape, dtype, fortran, chunk_bytes, buffers)
         except (zipfile.BadZipFile, EOFError, zlib.error) as e:
             raise InputError(f"{name}: corrupt archive: {e}") from None
         finally:
@@ -55,4 +57,4 @@ def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
             archive.close()
 
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    return Source(name, shape, dtype, nbytes, blocks)
+    return Source(name, shape, dtype, nbytes, blocks, decodes=compressed)

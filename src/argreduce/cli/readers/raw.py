@@ -14,7 +14,7 @@ from typing import BinaryIO
 import numpy as np
 
 from ..errors import InputError
-from .base import BUFFERS_IN_FLIGHT, Block, plan_blocks
+from .base import Block, plan_blocks
 
 #: Bytes per read call: the size cat reads in (128-256 KiB), the pattern the kernel's read-ahead is
 #: tuned for. A block of several MiB is filled by many such reads.
@@ -46,17 +46,19 @@ def raw_blocks(
     dtype: np.dtype,
     fortran: bool,
     chunk_bytes: int,
+    buffers: int = 1,
 ) -> Iterator[Block]:
-    """Blocks of the array whose bytes start at the current position of ``f`` (``data_offset``)."""
+    """Blocks of the array whose bytes start at the current position of ``f`` (``data_offset``),
+    read into ``buffers`` rotating buffers (BUFFERS_IN_FLIGHT when a prefetching thread reads)."""
     disk_shape = tuple(reversed(shape)) if fortran else shape
     data_end = data_offset + math.prod(shape) * dtype.itemsize
-    buffers: list[np.ndarray | None] = [None] * BUFFERS_IN_FLIGHT
+    pool: list[np.ndarray | None] = [None] * buffers
     done = 0  # data bytes read so far: the progress position
     for i, (starts, extents) in enumerate(plan_blocks(disk_shape, dtype.itemsize, chunk_bytes)):
         nbytes = math.prod(extents) * dtype.itemsize
-        buf = buffers[i % BUFFERS_IN_FLIGHT]
+        buf = pool[i % buffers]
         if buf is None or buf.size < nbytes:
-            buf = buffers[i % BUFFERS_IN_FLIGHT] = np.empty(nbytes, dtype=np.uint8)
+            buf = pool[i % buffers] = np.empty(nbytes, dtype=np.uint8)
         got = _read_full(f, memoryview(buf)[:nbytes])
         if got < nbytes:
             raise truncation_error(name, data_offset + done + got, data_end)

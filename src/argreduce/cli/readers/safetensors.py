@@ -78,4 +78,5 @@ def open_safetensors(path: str, key: str | None, chunk_bytes: int) -> Source:
         finally:
             f.close()
 
-    return Source(name, shape, dtype, end - begin, blocks, reinterpret=core if core == "bfloat16" else None)
+    bf16 = core if core == "bfloat16" else None
+    return Source(name, shape, dtype, end - begin, blocks, reinterpret=bf16, decodes=False)
