@@ -20,6 +20,7 @@ build: $(DEPS)
 
 demo: build
 	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/cli_demo.py
 
 lint: $(DEPS)
 	$(BIN)/ruff check src tests bench examples

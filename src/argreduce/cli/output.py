@@ -1,0 +1,50 @@
+"""What is printed: the index (NumPy's notation), its coordinates (--unravel), or a JSON object."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+
+from .readers import Source
+
+
+def shaped(index: np.ndarray, shape: tuple[int, ...], reduced: tuple[bool, ...], keepdim: bool) -> np.ndarray:
+    if keepdim:
+        return index.reshape(tuple(1 if r else n for n, r in zip(shape, reduced, strict=True)))
+    return index
+
+
+def unravel(index: np.ndarray, shape: tuple[int, ...], reduced: tuple[bool, ...]) -> np.ndarray:
+    """Coordinates within the reduced dims: the index's shape plus one axis of len(reduced dims)."""
+    sizes = tuple(n for n, r in zip(shape, reduced, strict=True) if r)
+    if not sizes:
+        return np.zeros((*index.shape, 0), dtype=np.int64)
+    return np.stack(np.unravel_index(index, sizes), axis=-1).astype(np.int64)
+
+
+def as_text(values: np.ndarray, coords: bool) -> str:
+    if values.ndim == 0:
+        return str(int(values))
+    if coords and values.ndim == 1:
+        return str(tuple(int(v) for v in values))
+    return np.array2string(values, threshold=sys.maxsize, separator=" ")
+
+
+def as_json(source: Source, op: str, dims, keepdim: bool, index: np.ndarray,
+            coords: np.ndarray | None) -> str:
+    doc = {
+        "file": source.name,
+        "shape": list(source.shape),
+        "dtype": source.reinterpret or source.dtype.name,
+        "op": op,
+        "dim": None if dims is None else list(dims),
+        "keepdim": keepdim,
+        "index": index.tolist(),
+    }
+    if coords is not None:
+        doc["coords"] = coords.tolist()
+    if "columns" in source.labels:
+        doc["columns"] = source.labels["columns"]
+    return json.dumps(doc)

@@ -1,0 +1,60 @@
+""".npz archives (np.savez, np.savez_compressed): one member .npy, streamed out of the zip."""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..errors import InputError
+from .base import BUFFERS_IN_FLIGHT, Block, Source, core_dtype_of
+from .npy import read_npy_header
+from .raw import raw_blocks
+
+
+def choose_key(name: str, key: str | None, keys: list[str], what: str = "arrays") -> str:
+    """The array ``--key`` names, or the only one there is."""
+    if key is not None:
+        if key not in keys:
+            listed = ", ".join(keys) if keys else "none"
+            raise InputError(f"{name}: no array named {key!r} (it holds: {listed})")
+        return key
+    if len(keys) == 1:
+        return keys[0]
+    if not keys:
+        raise InputError(f"{name}: holds no {what}")
+    raise InputError(f"{name}: holds several {what} ({', '.join(keys)}); choose one with --key")
+
+
+def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError) as e:
+        raise InputError(f"{path}: not a valid .npz file: {e}") from None
+    members = {n.removesuffix(".npy"): n for n in archive.namelist()}
+    if key is not None and key not in members and key.removesuffix(".npy") in members:
+        key = key.removesuffix(".npy")
+    member = members[choose_key(path, key, list(members))]
+    name = f"{path}[{member.removesuffix('.npy')}]"
+    try:
+        f = archive.open(member)
+        shape, dtype, fortran, data_offset = read_npy_header(f, name)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+        raise InputError(f"{name}: corrupt archive: {e}") from None
+    core_dtype_of(dtype, name)
+    compressed = archive.getinfo(member).compress_type != zipfile.ZIP_STORED  # inflating is worth a thread
+    buffers = BUFFERS_IN_FLIGHT if compressed else 1
+
+    def blocks() -> Iterator[Block]:
+        try:
+            yield from raw_blocks(f, name, data_offset, shape, dtype, fortran, chunk_bytes, buffers)
+        except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+            raise InputError(f"{name}: corrupt archive: {e}") from None
+        finally:
+            f.close()
+            archive.close()
+
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    return Source(name, shape, dtype, nbytes, blocks, decodes=compressed)

@@ -1,0 +1,82 @@
+""".safetensors files, streamed. The format is an 8-byte little-endian header length, a JSON header
+({name: {dtype, shape, data_offsets}}) and raw little-endian C-order tensors, so it is parsed here:
+no extra package, any size, and bfloat16 read as raw 16-bit words that the core orders itself."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import struct
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..errors import InputError
+from .base import Block, Source
+from .npz import choose_key
+from .raw import raw_blocks, truncation_error
+
+#: safetensors dtype -> (storage dtype, the core's dtype name)
+_DTYPES = {
+    "BOOL": ("|b1", "bool"), "U8": ("|u1", "uint8"), "I8": ("|i1", "int8"),
+    "U16": ("<u2", "uint16"), "I16": ("<i2", "int16"), "U32": ("<u4", "uint32"), "I32": ("<i4", "int32"),
+    "U64": ("<u8", "uint64"), "I64": ("<i8", "int64"),
+    "F16": ("<f2", "float16"), "BF16": ("<u2", "bfloat16"),
+    "F32": ("<f4", "float32"), "F64": ("<f8", "float64"),
+}
+_MAX_HEADER = 100 * 2**20  # the format's own limit
+
+
+def _read_header(f, name: str, size: int) -> tuple[dict, int]:
+    head = f.read(8)
+    if len(head) < 8:
+        raise InputError(f"{name}: not a valid .safetensors file: shorter than its 8-byte header length")
+    (n,) = struct.unpack("<Q", head)
+    if n > _MAX_HEADER or 8 + n > size:
+        raise InputError(f"{name}: not a valid .safetensors file: header length {n} does not fit the file")
+    try:
+        header = json.loads(f.read(n))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InputError(f"{name}: not a valid .safetensors file: bad JSON header ({e})") from None
+    if not isinstance(header, dict):
+        raise InputError(f"{name}: not a valid .safetensors file: the header is not a JSON object")
+    header.pop("__metadata__", None)
+    return header, 8 + n
+
+
+def _tensor_layout(entry, name: str) -> tuple[np.dtype, str, tuple[int, ...], int, int]:
+    try:
+        kind, (begin, end) = entry["dtype"], entry["data_offsets"]
+        shape = tuple(int(s) for s in entry["shape"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"{name}: not a valid .safetensors entry: {entry!r}") from None
+    if kind not in _DTYPES:
+        raise InputError(f"{name}: unsupported dtype {kind}; supported: {', '.join(_DTYPES)}")
+    storage, core = _DTYPES[kind]
+    dtype = np.dtype(storage)
+    if end - begin != math.prod(shape) * dtype.itemsize or begin < 0:
+        raise InputError(f"{name}: not a valid .safetensors entry: data_offsets {begin}..{end} "
+                         f"do not hold a {kind} tensor of shape {list(shape)}")
+    return dtype, core, shape, begin, end
+
+
+def open_safetensors(path: str, key: str | None, chunk_bytes: int) -> Source:
+    f = open(path, "rb")
+    size = os.fstat(f.fileno()).st_size
+    header, data_start = _read_header(f, path, size)
+    tensor = choose_key(path, key, list(header), "tensors")
+    name = f"{path}[{tensor}]"
+    dtype, core, shape, begin, end = _tensor_layout(header[tensor], name)
+    if data_start + end > size:
+        raise truncation_error(name, size, data_start + end)
+
+    def blocks() -> Iterator[Block]:
+        try:
+            f.seek(data_start + begin)
+            yield from raw_blocks(f, name, data_start + begin, shape, dtype, False, chunk_bytes)
+        finally:
+            f.close()
+
+    bf16 = core if core == "bfloat16" else None
+    return Source(name, shape, dtype, end - begin, blocks, reinterpret=bf16, decodes=False)

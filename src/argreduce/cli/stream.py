@@ -1,0 +1,168 @@
+"""The chunked reduction: each block reduced by the core, its indices made global, and the blocks
+merged through ``argreduce.Partial``, the one mergeable (key, index) type of the project.
+
+Indices are into the row-major flattening of the reduced dims. A block's local index is unravelled
+over the block's extents, shifted by the block's ``starts`` and ravelled over the full sizes.
+Blocks come in row-major order, so the first block to touch an output element is the one whose
+reduced dims all start at 0: its result is written; later blocks are merged into it. A block that
+holds whole slices (all of every reduced dim) gives final results, and no keys are kept for them:
+reducing a kept axis 0 (``--dim 1`` on a table) costs the output and nothing more.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from ..adapters import adapt
+from ..partial import Partial
+from .errors import InputError
+from .nulls import EMPTY, fill_nulls, fix_nulls
+from .prefetch import prefetched
+from .readers import Block, Restart, Source
+
+
+def reduced_dims(dims: tuple[int, ...] | None, ndim: int) -> tuple[bool, ...]:
+    """Which dims are reduced, with the contract's range and repetition errors."""
+    if dims is None:
+        return (True,) * ndim
+    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+    wrapped: list[int] = []
+    for d in dims:
+        if not lo <= d <= hi:
+            raise InputError(f"--dim {d}: Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                             f"but got {d})")
+        w = d % ndim if ndim else 0
+        if w in wrapped:
+            raise InputError(f"--dim: dim {w} appears multiple times in the list of dims")
+        wrapped.append(w)
+    return tuple(d in wrapped for d in range(ndim))
+
+
+def check_not_empty(source: Source, reduced: tuple[bool, ...], explicit_dim: bool, op: str) -> None:
+    shape = source.shape
+    if not explicit_dim and math.prod(shape) == 0:
+        raise InputError(f"{source.name}: the array is empty (shape {tuple(shape)}); {op}() of an empty "
+                         "array needs --dim (Expected reduction dim to be specified for input.numel() == 0.)")
+    for d, (n, r) in enumerate(zip(shape, reduced, strict=True)):
+        if r and n == 0:
+            raise InputError(f"{source.name}: {op}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _globalize(index: np.ndarray, block: Block, full: tuple[int | None, ...], reduced: tuple[bool, ...]):
+    """Local indices (into the block's reduced dims) to indices into the source's reduced dims."""
+    axes = [a for a, r in enumerate(reduced) if r]
+    extents = block.array.shape
+    if not axes or (all(block.starts[a] == 0 for a in axes) and all(extents[a] == full[a] for a in axes[1:])):
+        return index  # the same numbers: only the most significant reduced dim is cut short
+    rest = index
+    coords = {}
+    for a in reversed(axes):
+        rest, coords[a] = np.divmod(rest, extents[a])
+    result = coords[axes[0]] + block.starts[axes[0]]
+    for a in axes[1:]:  # the first reduced dim's full size is never needed (it may be unknown yet)
+        result = result * full[a] + (coords[a] + block.starts[a])
+    return result
+
+
+class _Results:
+    """The output being assembled: written where a block is first, merged where it is not."""
+
+    def __init__(self, shape: tuple[int | None, ...], reduced: tuple[bool, ...]):
+        self.shape, self.reduced = shape, reduced
+        self.kept = [a for a, r in enumerate(reduced) if not r]
+        self.red = [a for a, r in enumerate(reduced) if r]
+        self.growing = bool(shape) and shape[0] is None and not reduced[0]  # rows appended as they come
+        self.pieces: list[np.ndarray] = []
+        kept_shape = tuple(shape[a] for a in self.kept)
+        self.index = None if self.growing else np.empty(kept_shape, dtype=np.int64)
+        self.keys: np.ndarray | None = None
+
+    def add(self, part: Partial, block: Block) -> None:
+        extents = block.array.shape
+        first = all(block.starts[a] == 0 for a in self.red)
+        whole = all(extents[a] == self.shape[a] for a in self.red)
+        if self.growing:  # text and Arrow blocks are whole rows: each result is final
+            self.pieces.append(part.index)
+            return
+        region = tuple(slice(block.starts[a], block.starts[a] + extents[a]) for a in self.kept)
+        if first:
+            self.index[region] = part.index
+            if not whole:
+                if self.keys is None:
+                    self.keys = np.empty(self.index.shape, dtype=np.int64)
+                self.keys[region] = part.keys
+        elif all(r.start == 0 and r.stop == n for r, n in zip(region, self.index.shape, strict=True)):
+            Partial(self.keys, self.index).merge(part)
+        else:
+            acc = Partial(self.keys[region].copy(), self.index[region].copy()).merge(part)
+            self.keys[region], self.index[region] = acc.keys, acc.index
+
+    def result(self) -> np.ndarray:
+        if not self.growing:
+            return self.index
+        if self.pieces:
+            return np.concatenate(self.pieces, axis=0)
+        return np.empty((0, *(self.shape[a] for a in self.kept[1:])), dtype=np.int64)
+
+
+def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], is_max: bool, op: str) -> Partial:
+    if block.valid is not None:
+        fill_nulls(block.array, block.valid, is_max)
+    view = adapt(block.array, op).view
+    if source.reinterpret:
+        view = replace(view, dtype=source.reinterpret)
+    part = Partial.of_view(view, reduced, is_max)
+    if block.valid is None:
+        part.index = _globalize(part.index, block, source.shape, reduced)
+        return part
+    fix_nulls(part, block.valid, reduced)
+    empty = part.index == EMPTY
+    shifted = _globalize(np.where(empty, 0, part.index), block, source.shape, reduced)
+    part.index = np.where(empty, EMPTY, shifted)
+    return part
+
+
+def _all_null_error(source: Source, index: np.ndarray, reduced: tuple[bool, ...]) -> InputError:
+    where = np.argwhere(index == EMPTY)[0]
+    columns = source.labels.get("columns")
+    if len(source.shape) == 2 and reduced == (True, False) and columns:
+        return InputError(f"{source.name}: column {columns[where[0]]!r} holds only nulls")
+    if index.ndim == 0:
+        return InputError(f"{source.name}: every value is null")
+    position = tuple(int(i) for i in where)
+    return InputError(f"{source.name}: the slice at output position {position} holds only nulls")
+
+
+def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, progress=None,
+                  overlap: bool = True) -> np.ndarray:
+    """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``.
+
+    ``overlap`` reads the next block on a thread while this one is reduced (prefetch.py).
+    """
+    op = "argmax" if is_max else "argmin"
+    reduced = reduced_dims(dims, len(source.shape))
+    known = None not in source.shape
+    if known:
+        check_not_empty(source, reduced, dims is not None, op)
+    while True:
+        results = _Results(source.shape, reduced)
+        saw_nulls = False
+        try:
+            for block in prefetched(source.blocks()) if overlap else source.blocks():
+                results.add(_partial_of(block, source, reduced, is_max, op), block)
+                saw_nulls = saw_nulls or block.valid is not None
+                if progress is not None:
+                    progress.update(block.position)
+        except Restart:
+            continue
+        break
+    if not known:
+        source.finish()
+        check_not_empty(source, reduced, dims is not None, op)
+    index = results.result()
+    if saw_nulls and (index == EMPTY).any():
+        raise _all_null_error(source, index, reduced)
+    return index
