@@ -6,6 +6,7 @@ in-memory ones, also after a worker is killed in the middle of a computation.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
@@ -143,3 +144,49 @@ def test_a_worker_killed_mid_run_costs_time_not_correctness(client, stored):
     assert np.array_equal(got, ar.argmax(x, (0, 1)))
     assert victim not in client.scheduler_info()["workers"]  # it really died mid-run
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it, for the tests that follow
+
+
+# The command line on a cluster: --scheduler ADDR (the running cluster above) and --dask (its own).
+
+
+def _cli(capsys, argv):
+    from argreduce.cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("dim", [None, 0, -1])
+def test_cli_on_a_running_cluster_matches_the_local_run(client, tmp_path, capsys, dim):
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 3, (60, 45)).astype(np.float32)
+    x[rng.integers(0, 60, 4), rng.integers(0, 45, 4)] = np.nan
+    npy = str(tmp_path / "x.npy")
+    np.save(npy, x)
+    store = _save_zarr(str(tmp_path / "x.zarr"), x, (16, 10))
+    dims = [] if dim is None else [f"--dim={dim}"]
+    local = _cli(capsys, [npy, "--json", *dims])
+    assert local[0] == 0, local[2]
+    for path in (npy, store):
+        code, out, err = _cli(capsys, [path, "--json", "--chunk-bytes", "2K", "--scheduler",
+                                       client.scheduler.address, *dims])
+        assert code == 0, err
+        assert json.loads(out)["index"] == json.loads(local[1])["index"]
+
+
+def test_cli_dask_flag_starts_a_local_cluster(tmp_path, capsys):
+    x = np.zeros((4, 4), dtype=np.int16)
+    x[0, 2] = x[1, 0] = -1  # the tie across blocks: flat index 2, not 4
+    store = _save_zarr(str(tmp_path / "tie.zarr"), x, (2, 2))
+    code, out, err = _cli(capsys, [store, "--dask", "--unravel"])
+    assert code == 0, err
+    assert out.strip() == "(0, 2)"
+
+
+def test_cli_cluster_refuses_formats_the_workers_cannot_read(tmp_path, capsys):
+    csv = tmp_path / "x.csv"
+    csv.write_text("1,2\n3,0\n")
+    code, out, err = _cli(capsys, [str(csv), "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and out == ""
+    assert "npy" in err and "zarr" in err

@@ -13,7 +13,7 @@ import sys
 
 from ..threads import _ENV as THREADS_ENV
 from ..threads import set_num_threads
-from .args import parse_args
+from .args import DEFAULT_CHUNK_BYTES, parse_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
 from .output import as_json, as_text, shaped, unravel
 from .progress import Progress
@@ -26,6 +26,13 @@ OVERLAP_MIN_CHUNK = 2**20
 
 
 def _run(args) -> str:
+    if args.scheduler or args.dask:
+        from .cluster import reduce_on_cluster
+
+        index, source = reduce_on_cluster(args)
+        return _format(args, index, source)
+    if args.chunk_bytes is None:
+        args.chunk_bytes = DEFAULT_CHUNK_BYTES
     if args.threads:
         set_num_threads(args.threads)
     elif THREADS_ENV not in os.environ:
@@ -44,6 +51,10 @@ def _run(args) -> str:
     finally:
         if progress is not None:
             progress.close(completed=sys.exc_info()[0] is None)
+    return _format(args, index, source)
+
+
+def _format(args, index, source) -> str:
     shape = tuple(source.shape)
     reduced = reduced_dims(args.dim, len(shape))
     index = shaped(index, shape, reduced, args.keepdim)

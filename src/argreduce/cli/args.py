@@ -23,6 +23,7 @@ examples:
   argreduce sim.zarr --unravel              N-d coordinates of the minimum
   argreduce weights.safetensors --key layer.3.weight --json
   seq 10 | argreduce --max -                numbers on standard input
+  argreduce data.zarr --scheduler tcp://HOST:8786   on a Dask cluster; the workers read the data
 
 exit status: 0 done, 2 bad input (one line on standard error), 130 interrupted.
 """
@@ -76,8 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=_positive, metavar="N",
                    help="threads for the reduction (default 1, or $ARGREDUCE_NUM_THREADS): reading is the "
                    "bottleneck")
-    p.add_argument("--chunk-bytes", type=parse_size, default=DEFAULT_CHUNK_BYTES, metavar="SIZE",
-                   help="bytes per chunk (default 8M); memory stays at a few chunks")
+    p.add_argument("--chunk-bytes", type=parse_size, default=None, metavar="SIZE",
+                   help="bytes per chunk (default 8M, or 128M per Dask block); memory stays at a few chunks")
+    cluster = p.add_mutually_exclusive_group()
+    cluster.add_argument("--scheduler", metavar="ADDR",
+                         help="reduce on the Dask cluster at ADDR (tcp://HOST:PORT); the workers read the "
+                         "file, which must be a .npy or Zarr store they can reach")
+    cluster.add_argument("--dask", action="store_true",
+                         help="reduce on a Dask LocalCluster started for this run (.npy or Zarr)")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", action="store_true", default=None,
                      help="show the progress bar even when standard error is not a terminal")
