@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..adapters import adapt
+from ..api import _wrap_dims
 from ..partial import Partial
 from .errors import InputError
 from .nulls import EMPTY, fill_nulls, fix_nulls
@@ -25,19 +26,13 @@ from .readers import Block, Restart, Source
 
 
 def reduced_dims(dims: tuple[int, ...] | None, ndim: int) -> tuple[bool, ...]:
-    """Which dims are reduced, with the contract's range and repetition errors."""
+    """Which dims are reduced, with the library's own range and repetition errors."""
     if dims is None:
         return (True,) * ndim
-    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
-    wrapped: list[int] = []
-    for d in dims:
-        if not lo <= d <= hi:
-            raise InputError(f"--dim {d}: Dimension out of range (expected to be in range of [{lo}, {hi}], "
-                             f"but got {d})")
-        w = d % ndim if ndim else 0
-        if w in wrapped:
-            raise InputError(f"--dim: dim {w} appears multiple times in the list of dims")
-        wrapped.append(w)
+    try:
+        wrapped = _wrap_dims(dims, ndim)
+    except (IndexError, RuntimeError) as e:
+        raise InputError(f"--dim: {e}") from None
     return tuple(d in wrapped for d in range(ndim))
 
 
