@@ -52,7 +52,8 @@ Status run(const Request& r) {
 
     const int d = p.dims.empty() ? -1 : split_dim(p, r.threads);
     const int64_t extent = d < 0 ? 1 : p.dims[d].size;
-    int threads = static_cast<int>(std::min<int64_t>({r.threads, numel / kGrainElements, extent}));
+    const int64_t bytes = numel * info(r.layout.dtype).itemsize;
+    int threads = static_cast<int>(std::min<int64_t>({r.threads, bytes / kGrainBytes, extent}));
     threads = std::max(threads, 1);
     const int64_t pieces = std::min<int64_t>(extent, std::max<int64_t>(threads, numel / kPieceElements));
 
