@@ -19,17 +19,18 @@ CHILD = textwrap.dedent("""
     import argreduce as ar
 
     ar.set_num_threads(int(sys.argv[1]))
-    buf = np.random.default_rng(0).random(1 << 19, dtype=np.float32)
+    buf = np.random.default_rng(0).random(1 << 22, dtype=np.float32)
 
     def overlapping(rows):
-        # rows x 65536 elements over a 2 MiB buffer (row r starts at element r): a huge logical
-        # array the core must read element by element, with no memory to allocate.
+        # rows x 65536 elements over a 16 MiB buffer (row r starts at element r): a huge logical
+        # array the core must read row by row (up to 4M rows: minutes of work however fast the
+        # kernels get), with no memory to allocate.
         return np.lib.stride_tricks.as_strided(buf, (rows, 1 << 16), (4, 4), writeable=False)
 
     start = time.perf_counter()
     ar.argmin(overlapping(1 << 12))
     per_row = (time.perf_counter() - start) / (1 << 12)
-    rows = min(max(int(10.0 / per_row), 1 << 12), (1 << 19) - (1 << 16))
+    rows = min(max(int(10.0 / per_row), 1 << 12), (1 << 22) - (1 << 16))
     x = overlapping(rows)
     print("ready", round(rows * per_row, 1), flush=True)
     try:
