@@ -148,6 +148,19 @@ def _on_device(op: str, is_max: bool, x: Any, dims: tuple[int, ...] | None, keep
     return reduce_on_device(x, wrapped, keepdim, is_max)
 
 
+def _entry(op: str, is_max: bool, input: Any, dim: Any, keepdim: Any, out: Any, axis: Any,
+           keepdims: Any) -> Any:
+    """argmin and argmax: the fast path when it applies, else aliases resolved and the general path."""
+    if type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET:
+        r = _core.reduce_numpy_fast(input, None if dim is _UNSET else dim,
+                                    False if keepdim is _UNSET else keepdim, is_max, get_num_threads())
+        if r is not None:
+            return r
+    dim = _alias(op, "dim", dim, "axis", axis, None)
+    keepdim = _alias(op, "keepdim", keepdim, "keepdims", keepdims, False)
+    return _arg_reduce(op, is_max, input, dim, keepdim, out)
+
+
 def argmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
            keepdims: Any = _UNSET) -> Any:
     """Index of the minimum of ``input``: torch.argmin's semantics for any array.
@@ -162,14 +175,7 @@ def argmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = N
     >>> int(ar.argmin(x)), ar.argmin(x, dim=0).tolist(), ar.argmin(x, dim=1).tolist()
     (3, [1, 0, 1], [1, 0])
     """
-    if type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET:
-        r = _core.reduce_numpy_fast(input, None if dim is _UNSET else dim,
-                                    False if keepdim is _UNSET else keepdim, False, get_num_threads())
-        if r is not None:
-            return r
-    dim = _alias("argmin", "dim", dim, "axis", axis, None)
-    keepdim = _alias("argmin", "keepdim", keepdim, "keepdims", keepdims, False)
-    return _arg_reduce("argmin", False, input, dim, keepdim, out)
+    return _entry("argmin", False, input, dim, keepdim, out, axis, keepdims)
 
 
 def argmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
@@ -183,11 +189,4 @@ def argmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = N
     >>> int(ar.argmax(x)), ar.argmax(x, dim=0).tolist(), ar.argmax(x, dim=-1, keepdim=True).tolist()
     (0, [0, 1, 0], [[0], [1]])
     """
-    if type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET:
-        r = _core.reduce_numpy_fast(input, None if dim is _UNSET else dim,
-                                    False if keepdim is _UNSET else keepdim, True, get_num_threads())
-        if r is not None:
-            return r
-    dim = _alias("argmax", "dim", dim, "axis", axis, None)
-    keepdim = _alias("argmax", "keepdim", keepdim, "keepdims", keepdims, False)
-    return _arg_reduce("argmax", True, input, dim, keepdim, out)
+    return _entry("argmax", True, input, dim, keepdim, out, axis, keepdims)
