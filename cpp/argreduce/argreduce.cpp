@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "executor.hpp"
+#include "kernels/table.hpp"
 #include "partial.hpp"
 #include "thread_pool.hpp"
 
@@ -25,11 +26,10 @@ int split_dim(const Problem& p, int threads) {
     return best_kept >= 0 ? best_kept : best_any;
 }
 
-
 // True when every output receives exactly one (key, index) from one kernel call, so the partials
 // need no keys and no initial fill: the kernels store indices directly. That holds when a single
 // reduced dim is left, it is not cut into pieces, and the kernel takes it whole (the across-rows
-// kernel re-merges after 127 rows of 8-bit keys, 32767 of 16-bit).
+// kernel re-merges after each run of rows: across_rows_run, kernels/table.hpp).
 bool single_pass(const Plan& plan, int split, int64_t pieces, int itemsize) {
     const Problem& p = plan.problem;
     int reduced = 0;
@@ -37,8 +37,7 @@ bool single_pass(const Plan& plan, int split, int64_t pieces, int itemsize) {
     if (reduced != 1 || (p.dims[split].reduced() && pieces > 1)) return false;
     if (plan.shape == Shape::ContiguousRows) return true;
     if (plan.shape != Shape::AcrossRows) return false;
-    const int64_t run = itemsize == 1 ? 127 : itemsize == 2 ? 32767 : INT64_MAX;
-    return p.dims[plan.row_dim].size <= run;
+    return p.dims[plan.row_dim].size <= across_rows_run(itemsize);
 }
 
 }  // namespace

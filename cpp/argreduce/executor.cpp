@@ -91,7 +91,6 @@ void elementwise(const Problem& p, const Target& t, int64_t* keys, int64_t* indi
 
 constexpr int64_t kPackBytes = 16384;  // a packed tile stays in L1
 
-
 // Strided or byte-swapped data: pack tiles into native contiguous memory, then run the same kernels.
 void strided(const Problem& p, int row_dim, const Target& t, const Kernels& k, int64_t* keys,
              int64_t* indices) {
@@ -151,7 +150,7 @@ void execute_serial(const Problem& p, Shape shape, int row_dim, const Target& t,
                                  index);
                 });
             return for_each_position(p, inner, outer, [&](const char* data, int64_t out, int64_t index) {
-                k.rows(data, in.size, in.in_stride / info(t.dtype).itemsize, in.weight, o.size, o.in_stride,
+                k.rows(data, in.size, in.in_stride / isz, in.weight, o.size, o.in_stride,
                        o.out_stride, o.weight, keys, indices, out, index);
             });
         }

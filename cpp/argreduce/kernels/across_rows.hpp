@@ -10,6 +10,7 @@
 #include "../keys.hpp"
 #include "../partial.hpp"
 #include "simd.hpp"
+#include "table.hpp"
 
 namespace argreduce::ARGREDUCE_ISA {
 
@@ -47,7 +48,7 @@ static void across_rows_dir(const char* data, int64_t ncols, int64_t col_out_str
     // 4 KiB of each row per tile: one page, so a tile costs one TLB entry per row, and the state
     // (keys and row numbers, 8 KiB) stays in L1.
     constexpr int64_t kTile = 4096 / sizeof(K) < L ? L : 4096 / sizeof(K);
-    constexpr int64_t kRun = sizeof(K) == 1 ? 127 : sizeof(K) == 2 ? 32767 : int64_t(1) << 30;
+    constexpr int64_t kRun = across_rows_run(sizeof(K));
     alignas(64) K best[kTile];
     alignas(64) K row[kTile];
 

@@ -21,6 +21,13 @@ using ShortRowsFn = void (*)(const char* data, int64_t n, int64_t weight, int64_
                              int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
                              int64_t index_offset);
 
+// The across-rows kernel takes rows in runs of at most this many: row numbers live in lanes as
+// wide as the keys. An output whose reduced dim is longer gets one partial per run, merged by key,
+// so the single-pass shortcut (argreduce.cpp) must know this bound too.
+inline constexpr int64_t across_rows_run(int key_bytes) {
+    return key_bytes == 1 ? 127 : key_bytes == 2 ? 32767 : int64_t(1) << 30;
+}
+
 // Rows this short (in bytes) and at least this many take the short-rows kernel.
 inline constexpr int64_t kShortRowBytes = 64;
 inline constexpr int64_t kShortRowsMin = 8;
