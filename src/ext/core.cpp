@@ -15,6 +15,7 @@
 #include "argreduce/partial.hpp"
 #include "argreduce/read_probe.hpp"
 #include "fast_path.hpp"
+#include "run_from_python.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -48,16 +49,7 @@ void reduce(uintptr_t address, const std::string& dtype, std::vector<int64_t> sh
     r.keys = reinterpret_cast<int64_t*>(keys);
     r.numel_out = numel_out;
     r.threads = threads < 1 ? 1 : threads;
-    r.interrupted = [] {
-        nb::gil_scoped_acquire acquire;
-        return PyErr_CheckSignals() != 0;  // runs Python's SIGINT handler, which sets the error
-    };
-    argreduce::Status status;
-    {
-        nb::gil_scoped_release release;
-        status = argreduce::run(r);
-    }
-    if (status == argreduce::Status::Interrupted) throw nb::python_error();
+    run_from_python(r);
 }
 
 void merge(Int64Array keys_a, Int64Array idx_a, Int64Array keys_b, Int64Array idx_b) {

@@ -6,6 +6,7 @@
 // a dim out of range, an empty reduction ...) and the general path then runs and raises the
 // contract's error: the rules stay in one place, this only skips the bookkeeping.
 #include "fast_path.hpp"
+#include "run_from_python.hpp"
 
 // NumPy's C API, for direct access to the array and cheap result objects. Built against NumPy 2,
 // the module runs with NumPy 1.x and 2.x alike.
@@ -116,18 +117,7 @@ nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, b
                                   : static_cast<int64_t*>(PyArray_DATA(reinterpret_cast<PyArrayObject*>(out.ptr())));
     r.numel_out = numel_out;
     r.threads = threads < 1 ? 1 : threads;
-    r.interrupted = [] {
-        nb::gil_scoped_acquire acquire;
-        return PyErr_CheckSignals() != 0;
-    };
-    argreduce::Status status;
-    if (numel < argreduce::kGrainElements) {
-        status = argreduce::run(r);  // too short to be worth releasing the GIL
-    } else {
-        nb::gil_scoped_release release;
-        status = argreduce::run(r);
-    }
-    if (status == argreduce::Status::Interrupted) throw nb::python_error();
+    run_from_python(r, numel >= argreduce::kGrainElements);  // a short call keeps the GIL
     // A 0-d result is a NumPy int64 scalar, as NumPy's own reductions return.
     if (!out_shape.empty()) return out;
     nb::object result = nb::steal(PyArray_Scalar(&scalar, PyArray_DescrFromType(NPY_INT64), nullptr));
