@@ -21,6 +21,35 @@ template <DType T> struct NativeFloat { using type = void; };
 template <> struct NativeFloat<DType::Float32> { using type = float; };
 template <> struct NativeFloat<DType::Float64> { using type = double; };
 
+// The keys of the vector at memory position `at`; with `masked`, the lanes outside lane_mask get
+// KMAX, which never wins.
+template <DType T, Op O>
+static inline Vec<typename KeyTraits<T>::Key> masked_keys(const char* p, int64_t at,
+                                                          Vec<typename KeyTraits<T>::Key> lane_mask, bool masked) {
+    using K = typename KeyTraits<T>::Key;
+    const Vec<K> k = make_key<T, O>(load<K>(p + at * sizeof(K)));
+    return masked ? (lane_mask != 0 ? k : splat<K>(KeyTraits<T>::kmax)) : k;
+}
+
+// The first (Forward) or last memory position in [begin, end), a whole number of vectors, whose
+// lane is set in hits(i), the mask of the vector at position i; `begin` if none is.
+template <class K, bool Forward, class Hits>
+static inline int64_t find_lane(int64_t begin, int64_t end, Hits&& hits) {
+    constexpr int64_t L = kLanes<K>;
+    if constexpr (Forward) {
+        for (int64_t i = begin; i < end; i += L)
+            if (const Vec<K> h = hits(i); any<K>(h))
+                for (int64_t l = 0; l < L; ++l)
+                    if (h[l]) return i + l;
+    } else {
+        for (int64_t i = end - L; i >= begin; i -= L)
+            if (const Vec<K> h = hits(i); any<K>(h))
+                for (int64_t l = L; l-- > 0;)
+                    if (h[l]) return i + l;
+    }
+    return begin;
+}
+
 // The best key of memory positions [i, i + len) (len a multiple of the lane count), with the
 // lanes outside lane_mask ignored when `masked`.
 //
@@ -63,10 +92,7 @@ static inline typename KeyTraits<T>::Key block_best_key(const char* p, int64_t i
         return make_key<T, O>(bits);
     } else {
         const K kmax = KeyTraits<T>::kmax;
-        auto key_at = [&](int64_t at) {
-            const V k = make_key<T, O>(load<K>(p + at * sizeof(K)));
-            return masked ? (lane_mask != 0 ? k : splat<K>(kmax)) : k;
-        };
+        auto key_at = [&](int64_t at) { return masked_keys<T, O>(p, at, lane_mask, masked); };
         V acc[kUnroll];
         for (auto& a : acc) a = splat<K>(kmax);
         int64_t j = i;
@@ -88,32 +114,20 @@ static int64_t find_float(const char* p, int64_t begin, int64_t end, typename Ke
     using K = typename KeyTraits<T>::Key;
     using F = typename NativeFloat<T>::type;
     using V = Vec<K>;
-    constexpr int64_t L = kLanes<K>;
     const bool nan = target == KeyTraits<T>::kmin;
     // The value with this key: invert the key map (keys.hpp) for a non-NaN target.
     // (Only a non-NaN key names a value; its magnitude is below KMAX, so the negation is exact.)
     using U = typename KeyTraits<T>::UKey;
     K bits = O == Op::Max ? ~target : target;
-    if (!nan && bits < 0) bits = static_cast<K>(static_cast<U>(U(0) - static_cast<U>(bits)) | static_cast<U>(KeyTraits<T>::kmin));
+    if (!nan && bits < 0)
+        bits = static_cast<K>(static_cast<U>(U(0) - static_cast<U>(bits)) | static_cast<U>(KeyTraits<T>::kmin));
     F value;
     std::memcpy(&value, &bits, sizeof(value));
     const Vec<F> want = splat<F>(value);
-    auto hits = [&](int64_t i) -> V {
+    return find_lane<K, Forward>(begin, end, [&](int64_t i) -> V {
         const Vec<F> x = load<F>(p + i * sizeof(F));
         return (nan ? x != x : x == want) & lane_mask;
-    };
-    if constexpr (Forward) {
-        for (int64_t i = begin; i < end; i += L)
-            if (const V h = hits(i); any<K>(h))
-                for (int64_t l = 0; l < L; ++l)
-                    if (h[l]) return i + l;
-    } else {
-        for (int64_t i = end - L; i >= begin; i -= L)
-            if (const V h = hits(i); any<K>(h))
-                for (int64_t l = L; l-- > 0;)
-                    if (h[l]) return i + l;
-    }
-    return begin;  // unreachable: the block holds its own best
+    });
 }
 
 // Forward: ties go to the first position (index weight > 0); otherwise to the last (weight < 0,
@@ -143,31 +157,14 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
     // An element past the blocks improves on them (and sets pos) if it beats, or for a backward
     // row equals, the best key so far.
     auto improves = [&](K k) { return (pos < 0 && block_begin < 0) || (Forward ? k < best : k <= best); };
-    auto key_at = [&](int64_t i) {
-        const V k = make_key<T, O>(load<K>(p + i * sizeof(K)));
-        return step > 1 ? (lane_mask != 0 ? k : splat<K>(kmax)) : k;
-    };
-    // Finds the block's minimum again: whole vectors first (the block is in L1 now), then lanes.
+    // Finds the block's best key again (the block is in L1 now): whole vectors, then lanes.
     auto rescan = [&](int64_t begin, int64_t end, K target) {  // memory positions; end - begin % L == 0
         if constexpr (!std::is_void_v<typename NativeFloat<T>::type>)
             return find_float<T, O, Forward>(p, begin, end, target, lane_mask) / step;
         const V want = splat<K>(target);
-        if constexpr (Forward) {
-            for (int64_t i = begin; i < end; i += L) {
-                const V eq = (key_at(i) == want) & lane_mask;
-                if (any<K>(eq))
-                    for (int64_t l = 0; l < L; ++l)
-                        if (eq[l]) return (i + l) / step;
-            }
-        } else {
-            for (int64_t i = end - L; i >= begin; i -= L) {
-                const V eq = (key_at(i) == want) & lane_mask;
-                if (any<K>(eq))
-                    for (int64_t l = L; l-- > 0;)
-                        if (eq[l]) return (i + l) / step;
-            }
-        }
-        return begin / step;  // unreachable: the block holds its own minimum
+        return find_lane<K, Forward>(begin, end, [&](int64_t i) {
+                   return (masked_keys<T, O>(p, i, lane_mask, step > 1) == want) & lane_mask;
+               }) / step;
     };
 
     // Full blocks, then one shorter block of whole vectors, then fewer than L elements one by one.
