@@ -7,7 +7,7 @@ import pytest
 
 import argreduce as ar
 from argreduce.adapters import adapt
-from argreduce.partial import Partial, merge_all
+from argreduce.partial import Partial, global_index, merge_all
 
 
 def block_partials(x: np.ndarray, is_max: bool, cuts):
@@ -50,3 +50,24 @@ def test_merge_refuses_a_view_it_cannot_update_in_place():
     a = Partial(keys[:, 0], index[:, 0])
     with pytest.raises(ValueError, match="C-contiguous"):
         a.merge(Partial(np.array([5, 5]), np.array([2, 2])))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_global_index_matches_numpys_unravel_and_ravel(seed):
+    rng = np.random.default_rng(seed)
+    ndim = int(rng.integers(1, 5))
+    full = tuple(int(n) for n in rng.integers(1, 7, ndim))
+    starts = tuple(int(rng.integers(0, n)) for n in full)
+    block = tuple(int(rng.integers(1, n - s + 1)) for n, s in zip(full, starts, strict=True))
+    reduced = tuple(bool(r) for r in rng.integers(0, 2, ndim))
+    if not any(reduced):
+        reduced = (True, *reduced[1:])
+    dims = [d for d in range(ndim) if reduced[d]]
+    local = rng.integers(0, int(np.prod([block[d] for d in dims])), 20)
+    coords = np.unravel_index(local, [block[d] for d in dims])
+    expected = np.ravel_multi_index([c + starts[d] for c, d in zip(coords, dims, strict=True)],
+                                    [full[d] for d in dims])
+    assert global_index(local, block, starts, full, reduced).tolist() == expected.tolist()
+    # the first reduced dim's full size may be unknown yet (a text table still being read)
+    unknown = tuple(None if d == dims[0] else n for d, n in enumerate(full))
+    assert global_index(local, block, starts, unknown, reduced).tolist() == expected.tolist()

@@ -48,6 +48,28 @@ class Partial:
         return self
 
 
+def global_index(local: np.ndarray, block_shape: tuple[int, ...], starts: tuple[int, ...],
+                 full_shape: tuple[int | None, ...], reduced: tuple[bool, ...]) -> np.ndarray:
+    """Indices into a block's reduced dims -> indices into the whole array's reduced dims.
+
+    The block sits at ``starts`` in an array of ``full_shape``; both indices are row-major over the
+    reduced dims. The first reduced dim's full size is never needed, so it may still be unknown
+    (None: a text table whose row count is known only at its end).
+    """
+    axes = [a for a, r in enumerate(reduced) if r]
+    if not axes or (all(starts[a] == 0 for a in axes)
+                    and all(block_shape[a] == full_shape[a] for a in axes[1:])):
+        return local  # the same numbers: only the most significant reduced dim is cut short
+    rest = local
+    coords = {}
+    for a in reversed(axes):
+        rest, coords[a] = np.divmod(rest, block_shape[a])
+    result = coords[axes[0]] + starts[axes[0]]
+    for a in axes[1:]:
+        result = result * full_shape[a] + (coords[a] + starts[a])
+    return np.asarray(result, dtype=np.int64)
+
+
 def merge_all(parts) -> Partial:
     """Merges an iterable of partials of one shape; the order does not change the answer."""
     it = iter(parts)

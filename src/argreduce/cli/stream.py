@@ -18,7 +18,7 @@ import numpy as np
 
 from ..adapters import adapt
 from ..api import _wrap_dims
-from ..partial import Partial
+from ..partial import Partial, global_index
 from .errors import InputError
 from .nulls import EMPTY, fill_nulls, fix_nulls
 from .prefetch import prefetched
@@ -44,22 +44,6 @@ def check_not_empty(source: Source, reduced: tuple[bool, ...], explicit_dim: boo
     for d, (n, r) in enumerate(zip(shape, reduced, strict=True)):
         if r and n == 0:
             raise InputError(f"{source.name}: {op}(): Expected reduction dim {d} to have non-zero size.")
-
-
-def _globalize(index: np.ndarray, block: Block, full: tuple[int | None, ...], reduced: tuple[bool, ...]):
-    """Local indices (into the block's reduced dims) to indices into the source's reduced dims."""
-    axes = [a for a, r in enumerate(reduced) if r]
-    extents = block.array.shape
-    if not axes or (all(block.starts[a] == 0 for a in axes) and all(extents[a] == full[a] for a in axes[1:])):
-        return index  # the same numbers: only the most significant reduced dim is cut short
-    rest = index
-    coords = {}
-    for a in reversed(axes):
-        rest, coords[a] = np.divmod(rest, extents[a])
-    result = coords[axes[0]] + block.starts[axes[0]]
-    for a in axes[1:]:  # the first reduced dim's full size is never needed (it may be unknown yet)
-        result = result * full[a] + (coords[a] + block.starts[a])
-    return result
 
 
 class _Results:
@@ -111,11 +95,12 @@ def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], is_max:
         view = replace(view, dtype=source.reinterpret)
     part = Partial.of_view(view, reduced, is_max)
     if block.valid is None:
-        part.index = _globalize(part.index, block, source.shape, reduced)
+        part.index = global_index(part.index, block.array.shape, block.starts, source.shape, reduced)
         return part
     fix_nulls(part, block.valid, reduced)
     empty = part.index == EMPTY
-    shifted = _globalize(np.where(empty, 0, part.index), block, source.shape, reduced)
+    shifted = global_index(np.where(empty, 0, part.index), block.array.shape, block.starts, source.shape,
+                           reduced)
     part.index = np.where(empty, EMPTY, shifted)
     return part
 

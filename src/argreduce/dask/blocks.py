@@ -3,8 +3,8 @@
 The core answers with an index into the flattening of the BLOCK's reduced dims. The block is a
 box of the array, and row-major order within a box is the global row-major order restricted to
 it, so the block's winner among ties is also its globally-first one. Its index only has to be
-re-expressed in the flattening of the WHOLE array's reduced dims: unravel in the block's sizes,
-shift by the block's offsets, ravel in the global sizes.
+re-expressed in the flattening of the WHOLE array's reduced dims (partial.global_index, which the
+command line's chunks use too).
 """
 
 from __future__ import annotations
@@ -12,19 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..adapters import adapt
-from ..partial import Partial
+from ..partial import Partial, global_index
 from .records import nothing, record_of
-
-
-def global_index(local: np.ndarray, block_shape: tuple[int, ...], starts: tuple[int, ...],
-                 global_shape: tuple[int, ...], reduced: tuple[bool, ...]) -> np.ndarray:
-    """Indices into the block's reduced dims -> indices into the whole array's reduced dims."""
-    dims = [d for d, r in enumerate(reduced) if r]
-    if not dims:  # a 0-d input: the only index is 0
-        return local
-    coords = np.unravel_index(local, [block_shape[d] for d in dims])
-    shifted = [c + starts[d] for c, d in zip(coords, dims, strict=True)]
-    return np.ravel_multi_index(shifted, [global_shape[d] for d in dims]).astype(np.int64, copy=False)
 
 
 def block_partial(block, *, op: str, is_max: bool, reduced: tuple[bool, ...],
