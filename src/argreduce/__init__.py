@@ -1,9 +1,9 @@
 """argreduce: exact torch-compatible argmin/argmax for any array, at memory speed."""
 
+from ._version import __version__ as __version__
 from .api import argmax, argmin
 from .engine import isa
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
 
 __all__ = ["Partial", "argmax", "argmin", "get_num_threads", "isa", "set_num_threads"]
-__version__ = "0.1.0"
