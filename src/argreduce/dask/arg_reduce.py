@@ -13,6 +13,7 @@ import numpy as np
 from ..adapters.numpy_adapter import dtype_name
 from ..api import _reduced_mask, _result_shape
 from .blocks import block_partial
+from .split_every import current_split_every
 from .tree import tree_reduce
 
 
@@ -54,4 +55,4 @@ def dask_arg_reduce(op: str, is_max: bool, x, dims: tuple[int, ...] | None, keep
         chunks=partial_chunks, dtype=np.int64, meta=np.empty((0,) * x.ndim, dtype=np.int64),
         token=f"{op}-block",  # the tree adds "{op}-partial" (inner merges) and "{op}-aggregate"
     )
-    return tree_reduce(partials, reduced, keepdim, name=op)
+    return tree_reduce(partials, reduced, keepdim, name=op, split_every=current_split_every.get())
