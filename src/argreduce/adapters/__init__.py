@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .array_api_adapter import in_callers_namespace
 from .dlpack_adapter import adapt_dlpack
 from .numpy_adapter import adapt_numpy, adapt_via_numpy
 from .sequence_adapter import adapt_sequence
@@ -57,11 +58,11 @@ def adapt(x: Any, op: str) -> Adapted:
     if isinstance(x, (list, tuple, int, float, bool, np.generic)):
         return adapt_sequence(x, op)
     if hasattr(x, "__dlpack__"):
-        return adapt_dlpack(x, op)
+        return in_callers_namespace(x, adapt_dlpack(x, op))
     if isinstance(x, (bytes, bytearray)):  # NumPy would read bytes as one string: view them as uint8
         return adapt_via_numpy(memoryview(x), op)
     if isinstance(x, memoryview) or hasattr(x, "__array_interface__") or hasattr(x, "__array__"):
-        return adapt_via_numpy(x, op)
+        return in_callers_namespace(x, adapt_via_numpy(x, op))
     try:
         memoryview(x)
     except TypeError:
