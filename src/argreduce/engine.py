@@ -1,22 +1,20 @@
-"""The call into the native core: a strided view and the reduced dims in, int64 indices out."""
+"""The call into the native core: a strided view, the reduced dims and a reduction in; int64 indices out."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from . import _core
+from ._contract import kept_shape
 from .adapters import StridedView
+from .reduction import Reduction
 from .threads import get_num_threads
-
-
-def kept_shape(shape: tuple[int, ...], reduced: tuple[bool, ...]) -> tuple[int, ...]:
-    return tuple(n for n, r in zip(shape, reduced, strict=True) if not r)
 
 
 def reduce_view(
     view: StridedView,
     reduced: tuple[bool, ...],
-    is_max: bool,
+    reduction: Reduction,
     *,
     out: np.ndarray | None = None,
     keys: np.ndarray | None = None,
@@ -34,12 +32,8 @@ def reduce_view(
         if a is not None and not (a.dtype == np.int64 and a.shape == shape and a.flags.c_contiguous
                                   and a.flags.writeable):
             raise ValueError(f"{name} must be a writeable C-contiguous int64 array of shape {shape}")
-    _core.reduce(
-        view.address, view.dtype, list(view.shape), list(view.strides), view.swapped, list(reduced), is_max,
-        out.__array_interface__["data"][0] if out.size else 0,
-        keys.__array_interface__["data"][0] if keys is not None and keys.size else 0,
-        int(out.size), get_num_threads(),
-    )
+    _core.reduce(view.address, view.dtype, list(view.shape), list(view.strides), view.swapped, list(reduced),
+                 reduction.rule, out, keys, get_num_threads())
     return out
 
 
