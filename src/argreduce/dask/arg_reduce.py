@@ -14,7 +14,7 @@ from .._contract import reduced_mask, result_shape
 from ..adapters.numpy_adapter import dtype_name
 from ..reduction import Reduction
 from .blocks import block_partial
-from .split_every import current_split_every
+from .fan_in import current_split_every
 from .tree import tree_reduce
 
 

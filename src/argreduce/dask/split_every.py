@@ -5,22 +5,18 @@ same argument): an int for all the reduced dims together, or a dict from dim to 
 never depends on it (the merge is the same exact comparator at every level); the graph's depth and
 the size of each merge task do.
 
-The value travels to the tree through a context variable rather than through ``argreduce.argmin``'s
-signature, so that every argument check and error stays the library's own, in its order, and a
-graph built on another thread at the same time is unaffected.
+The value travels to the tree through a context variable (fan_in.py) rather than through
+``argreduce.argmin``'s signature, so that every argument check and error stays the library's own, in
+its order, and a graph built on another thread at the same time is unaffected.
 """
 
 from __future__ import annotations
 
 import operator
-from contextvars import ContextVar
 from typing import Any
 
 from .. import api
-
-#: The fan-in for the tree being built on this thread (None: Dask's configured default, 16).
-current_split_every: ContextVar[int | dict[int, int] | None] = ContextVar(
-    "argreduce_dask_split_every", default=None)
+from .fan_in import current_split_every
 
 
 def _checked(op: str, split_every: Any, ndim: int) -> int | dict[int, int] | None:
