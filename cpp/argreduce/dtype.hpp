@@ -11,10 +11,12 @@
 
 namespace argreduce {
 
-// How a dtype becomes an order-preserving signed integer key (see keys.hpp).
-enum class KeyKind { Bool, Signed, Unsigned, Float };
+// How a dtype becomes an order-preserving signed integer key (see keys.hpp). Time: int64 counts
+// whose smallest value is NaT, which behaves as NaN does (NumPy's datetime64 and timedelta64).
+enum class KeyKind { Bool, Signed, Unsigned, Float, Time };
 
 // X(Enum, "name", itemsize, KeyKind, bit pattern of +inf: magnitudes above it are NaN; 0 if not a float)
+// "datetime64" serves timedelta64 too: both are int64 counts with NaT, in any unit.
 #define ARGREDUCE_DTYPES(X)                                   \
     X(Bool, "bool", 1, Bool, 0)                               \
     X(Int8, "int8", 1, Signed, 0)                             \
@@ -28,7 +30,8 @@ enum class KeyKind { Bool, Signed, Unsigned, Float };
     X(Float16, "float16", 2, Float, 0x7c00)                   \
     X(BFloat16, "bfloat16", 2, Float, 0x7f80)                 \
     X(Float32, "float32", 4, Float, 0x7f800000)               \
-    X(Float64, "float64", 8, Float, 0x7ff0000000000000)
+    X(Float64, "float64", 8, Float, 0x7ff0000000000000)       \
+    X(DateTime64, "datetime64", 8, Time, 0)
 
 enum class DType : int {
 #define ARGREDUCE_ENUM(E, name, size, kind, inf) E,

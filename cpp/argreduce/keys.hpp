@@ -7,6 +7,8 @@
 //   signed int   k = x                  unsigned int  k = x ^ sign bit        bool  k = (x != 0)
 //   float        k = sign ? -|x| : |x|  on the bit patterns: IEEE magnitudes order like integers,
 //                                       and -|0| == |0| makes -0.0 and +0.0 the same key
+//   time (NaT)   k = x, or -x when largest (exact: NaT, the only INT64_MIN, is handled apart), minus
+//                1 where NaN is skipped; so real keys never meet nan_key: [KMIN+1, KMAX] or [KMIN, KMAX-1]
 //   largest      k = ~k (reverses the order)
 //   NaN          (|x| > inf bits, any sign or payload) -> nan_key<T, R>: KMIN where the rule says
 //                NaN wins (so the first NaN wins), KMAX where NaN is skipped. No other float key
@@ -63,6 +65,12 @@ static inline V make_key(V x) {
         k = (mag ^ s) - s;                        // sign ? -mag : mag
         if constexpr (largest(R)) k = ~k;
         return mag > Tr::inf_bits ? V{} + nan_key<T, R> : k;   // a lane-wise select on vectors
+    } else if constexpr (Tr::kind == KeyKind::Time) {
+        const V nat = x == Tr::kmin;
+        const V real = nat ? V{} + Key(0) : x;  // NaT is replaced before any arithmetic: no overflow
+        k = largest(R) ? Key(0) - real : real;
+        if constexpr (info(R).nan == Nan::Skipped) k = k - Key(1);
+        return nat ? V{} + nan_key<T, R> : k;
     } else if constexpr (Tr::kind == KeyKind::Unsigned) {
         k = x ^ Tr::kmin;
     } else if constexpr (Tr::kind == KeyKind::Bool) {

@@ -53,7 +53,7 @@ inline constexpr bool largest(Rule r) { return info(r).largest; }
 // The rule whose kernels serve `r` on a dtype of kind `kind`: a NaN policy means nothing to a
 // dtype without NaN, so integers and bool share the NaN-wins kernels (half the instantiations).
 inline constexpr Rule kernel_rule(Rule r, KeyKind kind) {
-    if (kind == KeyKind::Float) return r;
+    if (kind == KeyKind::Float || kind == KeyKind::Time) return r;
     return largest(r) ? Rule::Max : Rule::Min;
 }
 

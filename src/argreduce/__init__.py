@@ -1,12 +1,15 @@
 """argreduce: exact torch-compatible argmin/argmax for any array, at memory speed."""
 
 from ._version import __version__ as __version__
-from .api import argmax, argmin
+from .api import ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin
 from .engine import isa
 from .partial import Partial
 from .threadpool import install as _install_threadpool_controller
 from .threads import get_num_threads, set_num_threads
 
-__all__ = ["Partial", "argmax", "argmin", "get_num_threads", "isa", "set_num_threads"]
+__all__ = [
+    "Partial", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min", "nanargmax",
+    "nanargmin", "set_num_threads",
+]
 
 _install_threadpool_controller()  # threadpoolctl sees argreduce's pool (threadpool.py)

@@ -43,3 +43,7 @@ class Reduction:
 
 ARGMIN = Reduction("argmin", largest=False)
 ARGMAX = Reduction("argmax", largest=True)
+NANARGMIN = Reduction("nanargmin", largest=False, skip_nan=True)
+NANARGMAX = Reduction("nanargmax", largest=True, skip_nan=True)
+MIN = Reduction("min", largest=False, values=True)
+MAX = Reduction("max", largest=True, values=True)

@@ -75,7 +75,7 @@ void merge(Int64Array keys_a, Int64Array idx_a, Int64Array keys_b, Int64Array id
 
 // The one dtype list (dtype.hpp), for Python's tables: (name, itemsize, kind) in enum order.
 std::vector<std::tuple<std::string, int, std::string>> dtypes() {
-    static const char* kinds[] = {"bool", "signed", "unsigned", "float"};
+    static const char* kinds[] = {"bool", "signed", "unsigned", "float", "time"};
     std::vector<std::tuple<std::string, int, std::string>> out;
     for (const argreduce::DTypeInfo& d : argreduce::kDTypes)
         out.emplace_back(d.name, d.itemsize, kinds[static_cast<int>(d.kind)]);

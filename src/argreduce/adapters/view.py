@@ -33,11 +33,13 @@ class StridedView:
 
 @dataclass(frozen=True)
 class Adapted:
-    """An input turned into a view, and how to give a NumPy int64 result back in its library."""
+    """An input turned into a view, and how to give a NumPy result back in its library."""
 
     view: StridedView
     wrap: Callable[[np.ndarray], Any]
     library: str  # "numpy", "torch", "jax", ... for messages and tests
+    #: Missing data (nulls, masked entries): True where an element is present; None when all are.
+    present: np.ndarray | None = None
 
 
 class UnsupportedDType(TypeError):

@@ -26,7 +26,16 @@ def _check_known_shape(op: str, x) -> None:
         )
 
 
-def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepdim: bool, out):
+def _all_nan_key(reduction: Reduction, dtype) -> int | None:
+    """The key a NaN-skipping partial ends with when its slice held only NaN (keys.hpp: KMAX of the
+    dtype's width), or None when the reduction cannot end so."""
+    dt = np.dtype(dtype)
+    if not reduction.skip_nan or (dt.kind not in "fMm" and dt.name != "bfloat16"):
+        return None
+    return 2 ** (8 * dt.itemsize - 1) - 1
+
+
+def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepdim: bool, out, where=None):
     """The contract's ``reduction`` of the Dask array ``x``, as a lazy int64 Dask array.
 
     ``dims`` is None or a tuple of ints as the api parsed them (not yet wrapped); the errors are
@@ -40,6 +49,9 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
     shape = tuple(int(n) for n in x.shape)
     reduced = reduced_mask(op, shape, dims)
     out_shape = result_shape(shape, reduced, keepdim)
+    if where is not None or reduction.values:
+        raise NotImplementedError(f"{op}(): where= and values are not yet supported for Dask arrays; "
+                                  "argmin, argmax, nanargmin and nanargmax are")
     if out is not None:
         raise TypeError(
             f"{op}(): out= is not supported for Dask arrays: the result is lazy; "
@@ -57,4 +69,5 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
         chunks=partial_chunks, dtype=np.int64, meta=np.empty((0,) * x.ndim, dtype=np.int64),
         token=f"{op}-block",  # the tree adds "{op}-partial" (inner merges) and "{op}-aggregate"
     )
-    return tree_reduce(partials, reduced, keepdim, name=op, split_every=current_split_every.get())
+    return tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=_all_nan_key(reduction, x.dtype),
+                       split_every=current_split_every.get())
