@@ -14,6 +14,7 @@ registers it right after threadpoolctl's own import, whenever that happens.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from types import ModuleType
@@ -36,7 +37,7 @@ def _core_file() -> str:
     return os.path.realpath(_core.__file__)
 
 
-def _controller_class(threadpoolctl: ModuleType) -> type:
+def _controller_class(threadpoolctl: Any) -> type:
     class ArgreduceController(threadpoolctl.LibController):
         """argreduce's pool: ``num_threads`` is ``argreduce.get_num_threads()``."""
 
@@ -64,7 +65,7 @@ def _controller_class(threadpoolctl: ModuleType) -> type:
     return ArgreduceController
 
 
-def register(threadpoolctl: ModuleType | None = None) -> bool:
+def register(threadpoolctl: Any = None) -> bool:
     """Registers argreduce's controller with threadpoolctl (once); False if threadpoolctl is missing
     or too old to take controllers (before 3.1)."""
     global _registered
@@ -72,7 +73,7 @@ def register(threadpoolctl: ModuleType | None = None) -> bool:
         return True
     if threadpoolctl is None:
         try:
-            import threadpoolctl
+            threadpoolctl = importlib.import_module("threadpoolctl")
         except ImportError:
             return False
     if not (hasattr(threadpoolctl, "register") and hasattr(threadpoolctl, "LibController")):
@@ -93,7 +94,7 @@ class _RegisterAfterImport:
         import importlib.util
 
         _uninstall_finder()
-        spec = importlib.util.find_spec(name)  # what the other finders make of it
+        spec: Any = importlib.util.find_spec(name)  # what the other finders make of it
         if spec is not None and spec.loader is not None:
             spec.loader = _RegisteringLoader(spec.loader)
         return spec

@@ -20,7 +20,7 @@ from .view import CORE_DTYPES, Adapted, StridedView, UnsupportedDType
 
 __all__ = [
     "CORE_DTYPES", "Adapted", "StridedView", "UnsupportedDType", "adapt", "is_dask_array",
-    "is_torch_tensor", "off_cpu",
+    "is_torch_tensor", "is_xarray", "off_cpu",
 ]
 
 
@@ -35,6 +35,10 @@ def is_torch_tensor(x: Any) -> bool:
 
 def is_dask_array(x: Any) -> bool:
     return _is_instance(x, "dask.array", "Array")
+
+
+def is_xarray(x: Any) -> bool:
+    return _is_instance(x, "xarray", "DataArray")
 
 
 def off_cpu(x: Any) -> bool:
