@@ -11,7 +11,7 @@ from . import _core
 from ._contract import kept_shape
 from .absent import by_slice, filled, move_off_absent
 from .adapters import StridedView
-from .adapters.storage import storage_array
+from .adapters.storage import nan_in_storage, storage_array
 from .reduction import Reduction
 from .threads import get_num_threads
 
@@ -47,17 +47,6 @@ def isa() -> str:
     return _core.isa()
 
 
-def _nan_at(values: np.ndarray, core_dtype: str) -> np.ndarray:
-    """Which of ``values`` (storage dtype: absent.py) are NaN, or NaT for datetime64/timedelta64."""
-    if core_dtype == "bfloat16":
-        return (values & 0x7FFF) > 0x7F80
-    if core_dtype == "datetime64":
-        return values == np.iinfo(np.int64).min
-    if values.dtype.kind == "f":
-        return np.isnan(values)
-    return np.zeros(values.shape, dtype=bool)
-
-
 def _empty_slice_error(reduction: Reduction, empty: np.ndarray, skipped_nan: bool) -> ValueError:
     if skipped_nan:
         return ValueError("All-NaN slice encountered")
@@ -79,7 +68,7 @@ def reduce_present(view: StridedView, reduced: tuple[bool, ...], reduction: Redu
             from .adapters.values import winner_coordinates
 
             store = storage_array(view)
-            nan = _nan_at(store[winner_coordinates(view.shape, reduced, index)], view.dtype)
+            nan = nan_in_storage(store[winner_coordinates(view.shape, reduced, index)], view.dtype)
             if nan.any():  # the winner under NaN-skipped is NaN only if its slice is all NaN
                 raise _empty_slice_error(reduction, np.asarray(nan), True)
         return index
@@ -87,7 +76,7 @@ def reduce_present(view: StridedView, reduced: tuple[bool, ...], reduction: Redu
     copy = filled(store, present, view.dtype, reduction.largest)
     index = reduce_view(StridedView(copy, copy.__array_interface__["data"][0], view.dtype, copy.shape,
                                     copy.strides), reduced, reduction)
-    eligible = present & ~_nan_at(store, view.dtype) if nan_capable else present
+    eligible = present & ~nan_in_storage(store, view.dtype) if nan_capable else present
     empty = move_off_absent(index, eligible, reduced)
     if empty.any():
         raise _empty_slice_error(reduction, empty, nan_capable and bool((by_slice(present, reduced)

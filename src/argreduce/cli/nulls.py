@@ -31,7 +31,9 @@ def fill_nulls(values: np.ndarray, valid: np.ndarray, largest: bool) -> None:
 
 
 def fix_nulls(part: Partial, valid: np.ndarray, reduced: tuple[bool, ...]) -> None:
-    """Moves results that landed on a null to the slice's first valid element (or to EMPTY)."""
+    """Moves results that landed on a null to the slice's first valid element (or to EMPTY).
+
+    ``valid`` marks the eligible elements: not null, and not NaN when the reduction skips NaN."""
     by_slice = np.transpose(valid, kept_axes(reduced) + reduced_axes(reduced))
     by_slice = by_slice.reshape((*part.index.shape, -1))
     chosen_is_valid = np.take_along_axis(by_slice, part.index[..., None], axis=-1)[..., 0]
