@@ -33,6 +33,7 @@ def test_library_demo(capsys):
     assert f"predicted     : {classes[np.argmax(scores, axis=1)]}\n" in out
     assert f"least likely  : {classes[np.argmin(scores, axis=1)]}\n" in out
     assert f"argmin(series): {np.argmin(celsius)} " in out and f"argmax(series): {np.argmax(celsius)} " in out
+    assert f"nanargmin     : {np.nanargmin(celsius)} " in out  # the coldest reading, gaps skipped
 
 
 def test_command_line_demo():

@@ -71,6 +71,18 @@ def test_keepdim_positions_and_none():
     assert ar.argmin(cube, axis="time").dims == ("lat", "lon")  # the NumPy-style alias too
 
 
+def test_the_family_takes_dataarrays_too():
+    cube = sensor_cube(5)
+    coldest = ar.nanargmin(cube, dim="time")
+    theirs = cube.argmin(dim="time", skipna=True)  # xarray's default: NaN skipped
+    assert coldest.dims == theirs.dims and np.array_equal(coldest.values, theirs.values)
+    values, indices = ar.min(cube, dim=["lat", "lon"])
+    assert values.dims == indices.dims == ("time",) and values.dtype == cube.dtype
+    expected = ar.min(cube.values, dim=(1, 2))
+    assert np.array_equal(values.values, expected.values, equal_nan=True)
+    assert np.array_equal(indices.values, expected.indices)
+
+
 def test_dask_backed_stays_lazy():
     cube = sensor_cube(3).chunk({"time": 2, "lon": 2})
     got = ar.argmax(cube, dim=("time", "lat"))
