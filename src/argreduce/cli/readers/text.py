@@ -44,7 +44,7 @@ ARROW_BLOCK_BYTES = 2**20
 #: copies (the decoded text, a StringIO of 4 bytes a character) are several times the block.
 NUMPY_BLOCK_BYTES = 2**20
 #: pyarrow's message for a cell its column's type refuses (the cell is checked here again).
-_ARROW_BAD_CELL = re.compile(r"CSV conversion error to int64: invalid value '(.*)'", re.DOTALL)
+_ARROW_BAD_CELL = re.compile(r"CSV conversion error to int64: invalid value '(.*)'\Z", re.DOTALL)
 
 
 def _cells(line: str, delimiter: str | None) -> list[str]:
@@ -195,7 +195,8 @@ class TextTable:
 
     def _error_in(self, text: str, first_line: int, fallback: Exception) -> InputError:
         """Finds the first bad cell in a block np.loadtxt refused, for a message naming it."""
-        for lineno, line in enumerate(text.splitlines(), first_line):
+        # split at "\n" alone, as the line numbers are counted (splitlines() also splits at \f, \v ...)
+        for lineno, line in enumerate(text.split("\n"), first_line):
             if not line.strip():
                 continue
             cells = _cells(line, self.delimiter)
