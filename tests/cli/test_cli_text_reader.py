@@ -69,9 +69,9 @@ def test_exact_integers_beyond_2_53(cli, tmp_path, parser):
 
 
 def test_a_float_after_many_integer_rows_restarts_the_table_as_float64(cli, tmp_path, parser):
-    # 300,000 integer rows (over 2 MB: several blocks of either parser) handed on as int64 before
+    # 150,000 integer rows (about 3 MB: several blocks of either parser) handed on as int64 before
     # the float shows up; the answer needs float64 (the float is the smallest value).
-    n = 300_000
+    n = 150_000
     ints = np.arange(n, dtype=np.int64) % 1000 + 2**53
     body = "\n".join(map(str, ints.tolist()))
     (tmp_path / "late.csv").write_text(f"x,y\n{body.replace(chr(10), ',1' + chr(10))},1\n0.5,7\n3,1\n")
