@@ -4,6 +4,7 @@ registration is per process."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -37,7 +38,7 @@ CHECK = """
 
 
 def _run(script: str) -> subprocess.CompletedProcess:
-    env = {**__import__("os").environ, "ARGREDUCE_NUM_THREADS": "3"}
+    env = {**os.environ, "ARGREDUCE_NUM_THREADS": "3"}
     return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
                           timeout=120, env=env)
 
@@ -74,5 +75,25 @@ def test_a_missing_threadpoolctl_changes_nothing():
             import threadpoolctl
         except ImportError:
             print("ok")
+    """)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_another_packages_core_module_is_not_taken_for_ours(tmp_path):
+    # A shared object with the very file name of argreduce's native module (another package's
+    # "_core", same ABI tag), loaded in the process: threadpoolctl must still list one argreduce pool.
+    import argreduce._core
+
+    fake = tmp_path / os.path.basename(argreduce._core.__file__)
+    source = tmp_path / "fake.c"
+    source.write_text("int PyInit__core(void) { return 0; }\n")
+    subprocess.run([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-o", fake, source], check=True)
+    out = _run(f"""
+        import ctypes, os, argreduce, argreduce._core
+        ctypes.CDLL({str(fake)!r})
+        from threadpoolctl import threadpool_info
+        ours = [i for i in threadpool_info() if i["internal_api"] == "argreduce"]
+        assert [i["filepath"] for i in ours] == [os.path.realpath(argreduce._core.__file__)], ours
+        print("ok")
     """)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

@@ -21,8 +21,12 @@ from types import ModuleType
 from typing import Any
 
 #: Symbols of the native core that the file threadpoolctl matched must export: a module of another
-#: package named ``_core`` with the same ABI tag does not. (Any one of them is enough.)
+#: package named ``_core`` with the same ABI tag does not. Any one of them is enough, so the list
+#: starts with functions without arguments, whose (C++-mangled) names do not change with a signature;
+#: tests/test_threadpoolctl.py fails if none is left.
 _CORE_SYMBOLS = (
+    "_ZN9argreduce21kernel_table_baselineEv",  # argreduce::kernel_table_baseline()
+    "_ZN9argreduce7kernelsEv",  # argreduce::kernels()
     "_ZN9argreduce12parallel_runEiRKSt8functionIFviEERKS0_IFvvEE",
     "_ZN9argreduce16available_tablesEPPKNS_11KernelTableEi",
     "_ZN9argreduce3runERKNS_7RequestE",
