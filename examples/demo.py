@@ -28,6 +28,9 @@ print("predicted     :", classes[ar.argmax(scores, dim=1)])  # fox dog owl cat
 print("least likely  :", classes[ar.argmin(scores, dim=1)])  # owl eel cat fox
 print("surest image  :", int(ar.argmax(scores)) // scores.shape[1])  # the flat index's row: 0
 
+if hasattr(ar, "topk"):
+    print("top 3 per image:", classes[ar.topk(scores, 3, dim=1).indices].tolist())
+
 show("A sensor series with gaps (NaN where the sensor was down)")
 celsius = np.array([14.2, 13.8, np.nan, np.nan, 12.9, 11.4, 11.9, np.nan, 12.6])
 print("argmin(series):", ar.argmin(celsius), " <- the first gap: NaN wins, as in torch and NumPy")
@@ -37,3 +40,10 @@ else:
     filled = np.where(np.isnan(celsius), np.inf, celsius)
     print("coldest       :", ar.argmin(filled), " <- gaps filled with +inf")
 print("argmax(series):", ar.argmax(celsius), " <- NaN wins for the maximum too")
+
+if hasattr(ar, "nearest"):
+    show("The closest data point: which known station is nearest to each new reading")
+    stations = np.array([[0.0, 0.0], [5.0, 5.0], [1.0, 0.5], [9.0, 1.0]])
+    readings = np.array([[0.9, 0.4], [6.0, 5.5], [8.0, 0.0]])
+    distances, nearest = ar.nearest(readings, stations)
+    print("nearest station:", nearest[:, 0], " squared distance:", distances[:, 0])

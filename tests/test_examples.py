@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+import argreduce as ar
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -34,6 +36,12 @@ def test_library_demo(capsys):
     assert f"least likely  : {classes[np.argmin(scores, axis=1)]}\n" in out
     assert f"argmin(series): {np.argmin(celsius)} " in out and f"argmax(series): {np.argmax(celsius)} " in out
     assert f"nanargmin     : {np.nanargmin(celsius)} " in out  # the coldest reading, gaps skipped
+    if "nearest" in demo:  # shown once argreduce.nearest exists: brute force in NumPy as the oracle
+        squared = ((demo["readings"][:, None, :] - demo["stations"][None, :, :]) ** 2).sum(-1)
+        assert f"nearest station: {np.argmin(squared, axis=1)} " in out
+    if "topk" in dir(ar):
+        top3 = np.argsort(-scores, axis=1, kind="stable")[:, :3]
+        assert f"top 3 per image: {classes[top3].tolist()}" in out
 
 
 def test_command_line_demo():
