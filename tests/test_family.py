@@ -275,7 +275,8 @@ def test_where_answers_do_not_depend_on_threads_or_layout():
                     keep = np.ones(300, bool)
                     keep[7] = dim == 0
                     got = getattr(ar, name)(x[keep], dim, where=present[keep])
-                    t = getattr(ar, name)(np.asfortranarray(x[keep]), dim, where=np.asfortranarray(present[keep]))
+                    fortran = np.asfortranarray(x[keep]), np.asfortranarray(present[keep])
+                    t = getattr(ar, name)(fortran[0], dim, where=fortran[1])
                     assert got.tolist() == t.tolist()
                     assert want.setdefault((name, dim), got.tolist()) == got.tolist(), (name, dim, threads)
     finally:

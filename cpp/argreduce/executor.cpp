@@ -144,15 +144,18 @@ void strided(const Problem& p, int row_dim, const Keying& keying, const Kernels&
 // 8-byte elements have no wider key: only float64 (whose keys never reach INT64_MAX) comes here.
 template <class W>
 inline constexpr DType kWideKeyDType = sizeof(W) == 2 ? DType::Int16 : sizeof(W) == 4 ? DType::Int32 : DType::Int64;
+// Bigger than the other tiles: the row kernel's call per tile is a fixed cost, and the keys stay in L2.
+constexpr int64_t kMaskedTileBytes = 65536;
 
 template <DType T, Rule R>
 void masked_typed(const Problem& p, int row_dim, bool swapped, const Sink& sink) {
     using Tr = KeyTraits<T>;
-    using W = typename IntOfSize<(Tr::bytes < 8 ? 2 * Tr::bytes : 8)>::S;
+    using W = typename IntOfSize<(Tr::kind == KeyKind::Float || Tr::bytes == 8 ? Tr::bytes : 2 * Tr::bytes)>::S;
     constexpr W kAbsent = std::numeric_limits<W>::max();
     constexpr int isz = Tr::bytes;
     const Kernels& k = kernels().get(kWideKeyDType<W>, Rule::Min);
-    alignas(64) W buf[kPackBytes / sizeof(W)];
+    const PackMaskedFn pack_dense = kernels().get(T, R).pack_masked;
+    alignas(64) W buf[kMaskedTileBytes / sizeof(W)];  // 64 KiB: threads have 8 MiB stacks
     auto key_at = [&](const char* d, const uint8_t* m) -> W {
         if (!*m) return kAbsent;
         char native[8];
@@ -166,16 +169,15 @@ void masked_typed(const Problem& p, int row_dim, bool swapped, const Sink& sink)
     }
     const Dim& in = p.dims[inner];
     if (in.reduced()) {
-        const int64_t chunk = kPackBytes / sizeof(W);
+        const int64_t chunk = kMaskedTileBytes / sizeof(W);
         const bool dense = !swapped && in.in_stride == isz && in.mask_stride == 1;
         for_each_position(p, inner, -1, [&](const Cursor& c) {
             for (int64_t c0 = 0; c0 < in.size; c0 += chunk) {
                 const int64_t n = in.size - c0 < chunk ? in.size - c0 : chunk;
                 const char* d = c.data + c0 * in.in_stride;
                 const uint8_t* m = c.mask + c0 * in.mask_stride;
-                if (dense)  // the common case, written so the compiler can vectorise it
-                    for (int64_t i = 0; i < n; ++i)
-                        buf[i] = m[i] ? static_cast<W>(make_key<T, R>(load_bits<T>(d + i * isz))) : kAbsent;
+                if (dense)  // the common case: vectorised per instruction set (kernels/masked_keys.hpp)
+                    pack_dense(d, m, n, buf);
                 else
                     for (int64_t i = 0; i < n; ++i) buf[i] = key_at(d + i * in.in_stride, m + i * in.mask_stride);
                 const Rows row{reinterpret_cast<const char*>(buf), n, 1, in.weight, 1, 0, 0, 0};
@@ -185,9 +187,10 @@ void masked_typed(const Problem& p, int row_dim, bool swapped, const Sink& sink)
         return;
     }
     const Dim& rd = p.dims[row_dim];
+    const bool dense_cols = !swapped && in.in_stride == isz && in.mask_stride == 1;
     const int64_t cols = in.size < 1024 ? in.size : 1024;
-    const int64_t rows = kPackBytes / (cols * static_cast<int64_t>(sizeof(W))) < 1
-                             ? 1 : kPackBytes / (cols * static_cast<int64_t>(sizeof(W)));
+    const int64_t rows = kMaskedTileBytes / (cols * static_cast<int64_t>(sizeof(W))) < 1
+                             ? 1 : kMaskedTileBytes / (cols * static_cast<int64_t>(sizeof(W)));
     for_each_position(p, inner, row_dim, [&](const Cursor& c) {
         for (int64_t c0 = 0; c0 < in.size; c0 += cols) {
             const int64_t nc = in.size - c0 < cols ? in.size - c0 : cols;
@@ -196,7 +199,10 @@ void masked_typed(const Problem& p, int row_dim, bool swapped, const Sink& sink)
                 for (int64_t r = 0; r < nr; ++r) {
                     const char* d = c.data + (r0 + r) * rd.in_stride + c0 * in.in_stride;
                     const uint8_t* m = c.mask + (r0 + r) * rd.mask_stride + c0 * in.mask_stride;
-                    for (int64_t j = 0; j < nc; ++j) buf[r * nc + j] = key_at(d + j * in.in_stride, m + j * in.mask_stride);
+                    if (dense_cols)
+                        pack_dense(d, m, nc, buf + r * nc);
+                    else
+                        for (int64_t j = 0; j < nc; ++j) buf[r * nc + j] = key_at(d + j * in.in_stride, m + j * in.mask_stride);
                 }
                 const Cols tile{reinterpret_cast<const char*>(buf), nc, in.out_stride, nr,
                                 nc * static_cast<int64_t>(sizeof(W)), rd.weight};
@@ -261,7 +267,8 @@ void execute_serial(const Problem& p, LoopKind kind, int row_dim, const Keying& 
 }
 
 int64_t masked_empty_key(DType dtype) {
-    const int bytes = info(dtype).itemsize < 8 ? 2 * info(dtype).itemsize : 8;
+    const int size = info(dtype).itemsize;
+    const int bytes = info(dtype).kind == KeyKind::Float || size == 8 ? size : 2 * size;
     return bytes == 8 ? INT64_MAX : (int64_t(1) << (8 * bytes - 1)) - 1;
 }
 

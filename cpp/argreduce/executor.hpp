@@ -19,8 +19,8 @@ struct Keying {
 void execute_serial(const Problem& p, LoopKind kind, int row_dim, const Keying& keying, int64_t* keys,
                     int64_t* indices);
 
-// The key a masked reduction leaves where nothing was present: the widest key of the width the
-// dtype's keys are widened to (executor.cpp, masked_typed).
+// The key a masked reduction leaves where nothing was present: the largest key of the width the
+// dtype's keys are packed at (kernels/masked_keys.hpp).
 int64_t masked_empty_key(DType dtype);
 
 }  // namespace argreduce
