@@ -37,6 +37,18 @@ def test_any_split_every_gives_the_in_memory_answer(seed, split_every, dim, keep
     assert np.array_equal(lazy.compute(scheduler="sync"), fn(x, dim, keepdim))
 
 
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**16), split_every=st.sampled_from([2, 3, {0: 2}]),
+       dim=st.sampled_from([None, 0, 1]), name=st.sampled_from(["nanargmin", "nanargmax"]))
+def test_nan_skipping_ones_too(seed, split_every, dim, name):
+    x = tie_heavy(seed, (9, 7))
+    x[0] = np.nan_to_num(x[0], nan=5.0)  # a number in every column and every row: no all-NaN slice
+    x[:, 0] = np.nan_to_num(x[:, 0], nan=5.0)
+    lazy = getattr(ard, name)(da.from_array(x, chunks=(2, 3)), dim, split_every=split_every)
+    assert np.array_equal(lazy.compute(scheduler="sync"), getattr(ar, name)(x, dim))
+    assert np.array_equal(lazy.compute(scheduler="sync"), getattr(np, name)(x, axis=dim))
+
+
 @pytest.mark.parametrize("split_every", [2, 4, 32])
 def test_the_tree_is_the_one_dask_builds_for_that_split_every(split_every):
     x = da.from_array(np.arange(64.0)[::-1].copy(), chunks=1)  # 64 blocks

@@ -18,7 +18,7 @@ import argreduce.threads
 MODULES = [argreduce.api, argreduce.threads, argreduce.engine, argreduce.partial, argreduce.signatures,
            argreduce.dask.split_every]
 PUBLIC = [*(getattr(argreduce, name) for name in argreduce.__all__),
-          argreduce.dask.argmin, argreduce.dask.argmax]
+          argreduce.dask.argmin, argreduce.dask.argmax, argreduce.dask.nanargmin, argreduce.dask.nanargmax]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

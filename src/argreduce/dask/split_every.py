@@ -1,4 +1,5 @@
-"""``argreduce.dask.argmin`` / ``argmax``: the library's argmin and argmax with Dask's ``split_every``.
+"""``argreduce.dask.argmin`` / ``argmax`` / ``nanargmin`` / ``nanargmax``: the library's functions with
+Dask's ``split_every``.
 
 ``split_every`` is how many partials one node of the merge tree takes (``dask.array.argmin`` has the
 same argument): an int for all the reduced dims together, or a dict from dim to fan-in. The answer
@@ -58,7 +59,7 @@ def _reduce(op: str, x: Any, dim: Any, keepdim: Any, split_every: Any) -> Any:
                         f"for other arrays call argreduce.{op}")
     token = current_split_every.set(_checked(op, split_every, x.ndim))
     try:
-        return (api.argmax if op == "argmax" else api.argmin)(x, dim, keepdim)
+        return getattr(api, op)(x, dim, keepdim)
     finally:
         current_split_every.reset(token)
 
@@ -144,3 +145,84 @@ def argmax(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any =
     1
     """
     return _reduce("argmax", x, dim, keepdim, split_every)
+
+
+def nanargmin(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any = None) -> Any:
+    """``argreduce.nanargmin`` (NaN skipped) of the Dask array ``x``, with ``split_every``.
+
+    The same arguments and guarantees as :func:`argreduce.dask.argmin`, as ``dask.array.nanargmin``
+    takes them.
+
+    Parameters
+    ----------
+    x : dask.array.Array
+        The array; its chunk sizes must be known.
+    dim : int, tuple of int or None, optional
+        The dims to reduce; None (the default) reduces all of them.
+    keepdim : bool, optional
+        Keep the reduced dims with size 1.
+    split_every : int or dict of int to int, optional
+        Partials merged per tree node (at least 2); None: Dask's configured default.
+
+    Returns
+    -------
+    dask.array.Array
+        A lazy int64 array of indices.
+
+    Raises
+    ------
+    TypeError
+        ``x`` is not a Dask array, or an argument has the wrong type.
+    ValueError
+        ``split_every`` is less than 2; a slice is all NaN (when computed).
+    IndexError
+        A dim is out of range, or a reduced dim is empty.
+
+    Examples
+    --------
+    >>> import dask.array as da, numpy as np
+    >>> import argreduce.dask
+    >>> x = da.from_array(np.array([np.nan, 3.0, 1.0, np.nan]), chunks=1)
+    >>> int(argreduce.dask.nanargmin(x, split_every=2).compute())
+    2
+    """
+    return _reduce("nanargmin", x, dim, keepdim, split_every)
+
+
+def nanargmax(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any = None) -> Any:
+    """``argreduce.nanargmax`` (NaN skipped) of the Dask array ``x``, with ``split_every``.
+
+    Parameters
+    ----------
+    x : dask.array.Array
+        The array; its chunk sizes must be known.
+    dim : int, tuple of int or None, optional
+        The dims to reduce; None (the default) reduces all of them.
+    keepdim : bool, optional
+        Keep the reduced dims with size 1.
+    split_every : int or dict of int to int, optional
+        Partials merged per tree node (at least 2); None: Dask's configured default.
+
+    Returns
+    -------
+    dask.array.Array
+        A lazy int64 array of indices.
+
+    Raises
+    ------
+    TypeError
+        ``x`` is not a Dask array, or an argument has the wrong type.
+    ValueError
+        ``split_every`` is less than 2; a slice is all NaN (when computed).
+    IndexError
+        A dim is out of range, or a reduced dim is empty.
+
+    Examples
+    --------
+    >>> import dask.array as da, numpy as np
+    >>> import argreduce.dask
+    >>> x = da.from_array(np.array([np.nan, 3.0, 1.0, np.nan]), chunks=1)
+    >>> int(argreduce.dask.nanargmax(x, split_every=2).compute())
+    1
+    """
+    return _reduce("nanargmax", x, dim, keepdim, split_every)
