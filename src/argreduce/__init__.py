@@ -2,8 +2,11 @@
 
 from .api import argmax, argmin
 from .engine import isa
+from .isa_env import warn_if_unusable
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
+
+warn_if_unusable()
 
 __all__ = ["Partial", "argmax", "argmin", "get_num_threads", "isa", "set_num_threads"]
 __version__ = "0.1.0"

@@ -50,7 +50,7 @@ def dask_arg_reduce(op: str, is_max: bool, x, dims: tuple[int, ...] | None, keep
     # casts the intermediate metadata to the result's dtype, which a structured dtype refuses. Dask's
     # own arg-reductions declare their structured intermediates the same way; no block is cast.
     partials = x.map_blocks(
-        block_partial, op=op, is_max=is_max, reduced=reduced, global_shape=shape,
+        block_partial, op=op, is_max=is_max, reduced=reduced, global_shape=shape, declared=np.dtype(x.dtype),
         chunks=partial_chunks, dtype=np.int64, meta=np.empty((0,) * x.ndim, dtype=np.int64),
         token=f"{op}-block",  # the tree adds "{op}-partial" (inner merges) and "{op}-aggregate"
     )
