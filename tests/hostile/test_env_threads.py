@@ -13,6 +13,8 @@ import argreduce as ar
 from argreduce import _core
 from argreduce import threads as threads_module
 
+MAX_THREADS = 1024  # the documented maximum (threads.MAX_THREADS, README)
+
 
 @pytest.fixture
 def fresh_threads(monkeypatch):
@@ -20,10 +22,10 @@ def fresh_threads(monkeypatch):
     monkeypatch.setattr(threads_module, "_default_cache", None)  # as in a fresh process
 
 
-@pytest.mark.parametrize("n", [2**31, 2**63, 99999999999, threads_module.MAX_THREADS + 1])
+@pytest.mark.parametrize("n", [2**31, 2**63, 99999999999, MAX_THREADS + 1])
 def test_set_num_threads_beyond_the_maximum_is_refused_and_changes_nothing(fresh_threads, n):
     ar.set_num_threads(2)
-    with pytest.raises(ValueError, match=f"1 to {threads_module.MAX_THREADS}"):
+    with pytest.raises(ValueError, match=f"1 to {MAX_THREADS}"):
         ar.set_num_threads(n)
     assert ar.get_num_threads() == 2
     x = np.array([3.0, 1.0, 2.0])
@@ -31,7 +33,8 @@ def test_set_num_threads_beyond_the_maximum_is_refused_and_changes_nothing(fresh
 
 
 def test_the_maximum_itself_is_accepted(fresh_threads):
-    ar.set_num_threads(threads_module.MAX_THREADS)
+    assert threads_module.MAX_THREADS == MAX_THREADS
+    ar.set_num_threads(MAX_THREADS)
     x = np.random.default_rng(1).random(1 << 16)
     assert ar.argmin(x) == np.argmin(x)
 
