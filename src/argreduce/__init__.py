@@ -1,6 +1,6 @@
 """argreduce: exact torch-compatible argmin/argmax for any array, at memory speed."""
 
-from .api import argmax, argmin
+from .api import ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin
 from .engine import isa
 from .isa_env import warn_if_unusable
 from .partial import Partial
@@ -8,5 +8,8 @@ from .threads import get_num_threads, set_num_threads
 
 warn_if_unusable()
 
-__all__ = ["Partial", "argmax", "argmin", "get_num_threads", "isa", "set_num_threads"]
+__all__ = [
+    "Partial", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min", "nanargmax",
+    "nanargmin", "set_num_threads",
+]
 __version__ = "0.1.0"

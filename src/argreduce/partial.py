@@ -2,7 +2,9 @@
 
 A partial holds, per output element, the best element seen so far as an order-preserving integer
 key and its index. Merging two partials keeps, element by element, the smaller key, and on equal
-keys the smaller index: the contract's NaN and tie rules at once, because NaN has the smallest key.
+keys the smaller index: the contract's NaN and tie rules at once, because the reduction's rule put
+NaN at the smallest key (NaN wins) or the largest (NaN skipped). Partials merge only with partials
+of the same reduction and dtype: keys of different rules do not compare.
 The comparison runs in the native core, the same code that merges per-thread results, so there is
 no second copy of the rule in Python.
 """
@@ -14,23 +16,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _core
+from ._contract import kept_shape
 from .adapters import StridedView
-from .engine import kept_shape, reduce_view
+from .engine import reduce_view
+from .reduction import Reduction
 
 
 @dataclass
 class Partial:
-    """Per output element: ``keys`` (int64, smaller is better) and ``index`` (int64)."""
+    """Per output element: ``keys`` (int64, smaller is better), ``index`` (int64) and, for reductions
+    that return them, the winners' ``values`` (the input's dtype), which travel with the index."""
 
     keys: np.ndarray
     index: np.ndarray
+    values: np.ndarray | None = None
 
     @classmethod
-    def of_view(cls, view: StridedView, reduced: tuple[bool, ...], is_max: bool) -> Partial:
+    def of_view(cls, view: StridedView, reduced: tuple[bool, ...], reduction: Reduction) -> Partial:
         """The partial of one block. Indices are local: into the flattening of the block's reduced dims."""
         shape = kept_shape(view.shape, reduced)
         keys = np.empty(shape, dtype=np.int64)
-        index = reduce_view(view, reduced, is_max, keys=keys)
+        index = reduce_view(view, reduced, reduction, keys=keys)
         return cls(keys, index)
 
     def merge(self, other: Partial) -> Partial:
@@ -46,10 +52,17 @@ class Partial:
             # merged in place: a non-contiguous view would be copied by reshape and the merge lost
             if not (a.dtype == np.int64 and a.flags.c_contiguous and a.flags.writeable):
                 raise ValueError(f"Partial.merge: {name} must be a writeable C-contiguous int64 array")
+        before = self.index.copy() if self.values is not None else None
         if self.keys.size:
             _core.merge(self.keys.reshape(-1), self.index.reshape(-1),
                         np.ascontiguousarray(other.keys, dtype=np.int64).reshape(-1),
                         np.ascontiguousarray(other.index, dtype=np.int64).reshape(-1))
+        if before is not None:
+            if other.values is None:
+                raise ValueError("Partial.merge: this partial carries values and the other does not")
+            # Indices are global and distinct across partials: an index that changed is the other's.
+            won = self.index != before
+            self.values[won] = other.values[won]
         return self
 
 
@@ -81,7 +94,8 @@ def merge_all(parts) -> Partial:
     first = next(it, None)
     if first is None:
         raise ValueError("merge_all: there is no partial to merge (the iterable is empty)")
-    acc = Partial(np.array(first.keys, dtype=np.int64), np.array(first.index, dtype=np.int64))
+    acc = Partial(np.array(first.keys, dtype=np.int64), np.array(first.index, dtype=np.int64),
+                  None if first.values is None else np.array(first.values))
     for p in it:
         acc.merge(p)
     return acc

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-_ENV = "ARGREDUCE_NUM_THREADS"
+NUM_THREADS_ENV = "ARGREDUCE_NUM_THREADS"
 #: The most threads a call may use. Beyond the largest machines' core counts more threads only
 #: wait on each other, and each one costs a stack; the core takes the count as a C int.
 MAX_THREADS = 1024
@@ -35,9 +35,9 @@ def thread_count(value, source: str, text: bool = False) -> int:
 
 
 def _default() -> int:
-    env = os.environ.get(_ENV, "").strip()
+    env = os.environ.get(NUM_THREADS_ENV, "").strip()
     if env:
-        return thread_count(env, _ENV, text=True)
+        return thread_count(env, NUM_THREADS_ENV, text=True)
     if hasattr(os, "sched_getaffinity"):
         return min(MAX_THREADS, max(1, len(os.sched_getaffinity(0))))
     return min(MAX_THREADS, os.cpu_count() or 1)

@@ -34,13 +34,14 @@ def one_input(fmt: str, data: bytes) -> None:
     from argreduce.cli.readers import open_source
     from argreduce.cli.stream import reduce_source
     from argreduce.files import FileFormatError
+    from argreduce.reduction import ARGMAX, NANARGMIN
 
     path = _scratch / f"input.{fmt}"
     path.write_bytes(data)
-    for dims, is_max in ((None, False), ((0,), True)):  # a source is read once: opened for each pass
+    for dims, reduction in ((None, NANARGMIN), ((0,), ARGMAX)):  # a source is read once: opened per pass
         try:
             source = open_source(str(path), fmt, None, CHUNK_BYTES)
-            reduce_source(source, dims if len(source.shape) else None, is_max, overlap=False)
+            reduce_source(source, dims if len(source.shape) else None, reduction, overlap=False, values=True)
         except (InputError, FileFormatError):
             pass
 

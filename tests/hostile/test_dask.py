@@ -7,6 +7,7 @@ import pytest
 from hostile_support import npy_bytes, refused, run_cli
 
 import argreduce as ar
+from argreduce.reduction import ARGMIN
 
 da = pytest.importorskip("dask.array")
 from argreduce.dask import open_file, reduce_file  # noqa: E402
@@ -43,7 +44,7 @@ def test_version_3_npy_is_read(tmp_path):
     path.write_bytes(npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", x.tobytes(),
                                version=(3, 0)))
     for dims in (None, 0, 1):
-        got = reduce_file(str(path), None, dims, False, False, chunk_bytes=16)
+        got = reduce_file(str(path), None, dims, False, ARGMIN, chunk_bytes=16)
         assert np.array_equal(got, np.argmin(x, axis=dims))
 
 

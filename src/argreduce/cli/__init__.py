@@ -12,11 +12,11 @@ import os
 import sys
 
 from ..files import FileFormatError, bounded_chunk_bytes
-from ..threads import _ENV as THREADS_ENV
-from ..threads import ThreadCountError, get_num_threads, set_num_threads
+from ..reduction import ARGMAX, ARGMIN, NANARGMAX, NANARGMIN
+from ..threads import NUM_THREADS_ENV, ThreadCountError, get_num_threads, set_num_threads
 from .args import DEFAULT_CHUNK_BYTES, parse_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_FAILED, InputError
-from .output import as_json, as_text, shaped, unravel
+from .output import as_json, as_text, printable_values, shaped, unravel
 from .progress import Progress
 from .readers import open_source
 from .stream import reduce_source, reduced_dims
@@ -36,7 +36,7 @@ def _run(args) -> str:
         args.chunk_bytes = DEFAULT_CHUNK_BYTES
     if args.threads:
         set_num_threads(args.threads)
-    elif THREADS_ENV not in os.environ:
+    elif NUM_THREADS_ENV not in os.environ:
         # One thread reduces 8 MiB blocks at several times the rate one thread can read them; more wait
         # on each other for every block, and lose out when other work shares the processors.
         set_num_threads(1)
@@ -53,11 +53,11 @@ def _run(args) -> str:
     overlap = (source.decodes and args.chunk_bytes >= OVERLAP_MIN_CHUNK
                and (source.total_bytes or math.inf) > args.chunk_bytes)
     try:
-        index = reduce_source(source, args.dim, args.max, progress, overlap)
+        index, values = reduce_source(source, args.dim, _reduction(args), progress, overlap, values=True)
     finally:
         if progress is not None:
             progress.close(completed=sys.exc_info()[0] is None)
-    return _format(args, index, source)
+    return _format(args, index, source, values if args.values else None)
 
 
 def _file_size(path: str) -> int | None:
@@ -67,15 +67,25 @@ def _file_size(path: str) -> int | None:
         return None
 
 
-def _format(args, index, source) -> str:
+def _reduction(args):
+    if args.skip_nan:
+        return NANARGMAX if args.max else NANARGMIN
+    return ARGMAX if args.max else ARGMIN
+
+
+def _format(args, index, source, values=None) -> str:
     shape = tuple(source.shape)
     reduced = reduced_dims(args.dim, len(shape))
     index = shaped(index, shape, reduced, args.keepdim)
+    if values is not None:
+        values = printable_values(shaped(values, shape, reduced, args.keepdim), source.reinterpret)
     coords = unravel(index, shape, reduced) if args.unravel else None
     if args.json:
-        op = "argmax" if args.max else "argmin"
-        return as_json(source, op, args.dim, args.keepdim, index, coords) + "\n"
-    return as_text(coords if coords is not None else index, coords is not None) + "\n"
+        return as_json(source, _reduction(args).name, args.dim, args.keepdim, index, coords, values) + "\n"
+    text = as_text(coords if coords is not None else index, coords is not None)
+    if values is None:
+        return text + "\n"
+    return text + (" " if index.ndim == 0 else "\n") + as_text(values, False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,9 +17,12 @@ from dataclasses import replace
 
 import numpy as np
 
+from .._contract import reduced_axes, wrap_dims
 from ..adapters import adapt
-from ..api import _wrap_dims
+from ..adapters.storage import nan_in_storage
+from ..adapters.values import gather
 from ..partial import Partial, global_index
+from ..reduction import Reduction
 from .errors import InputError
 from .nulls import EMPTY, fill_nulls, fix_nulls
 from .prefetch import prefetched
@@ -31,7 +34,7 @@ def reduced_dims(dims: tuple[int, ...] | None, ndim: int) -> tuple[bool, ...]:
     if dims is None:
         return (True,) * ndim
     try:
-        wrapped = _wrap_dims(dims, ndim)
+        wrapped = wrap_dims(dims, ndim)
     except (IndexError, RuntimeError) as e:
         raise InputError(f"--dim: {e}") from None
     return tuple(d in wrapped for d in range(ndim))
@@ -72,12 +75,14 @@ class _Results:
     def __init__(self, shape: tuple[int | None, ...], reduced: tuple[bool, ...]):
         self.shape, self.reduced = shape, reduced
         self.kept = [a for a, r in enumerate(reduced) if not r]
-        self.red = [a for a, r in enumerate(reduced) if r]
+        self.red = reduced_axes(reduced)
         self.growing = bool(shape) and shape[0] is None and not reduced[0]  # rows appended as they come
         self.pieces: list[np.ndarray] = []
         kept_shape = tuple(shape[a] for a in self.kept)
         self.index = None if self.growing else np.empty(kept_shape, dtype=np.int64)
         self.keys: np.ndarray | None = None
+        self.values: np.ndarray | None = None  # the winners' values, for reductions that carry them
+        self.value_pieces: list[np.ndarray] = []
 
     def add(self, part: Partial, block: Block) -> None:
         extents = block.array.shape
@@ -85,19 +90,28 @@ class _Results:
         whole = all(extents[a] == self.shape[a] for a in self.red)
         if self.growing:  # text and Arrow blocks are whole rows: each result is final
             self.pieces.append(part.index)
+            if part.values is not None:
+                self.value_pieces.append(part.values)
             return
+        if part.values is not None and self.values is None:
+            self.values = np.empty(self.index.shape, dtype=part.values.dtype)
         region = tuple(slice(block.starts[a], block.starts[a] + extents[a]) for a in self.kept)
         if first:
             self.index[region] = part.index
+            if self.values is not None:
+                self.values[region] = part.values
             if not whole:
                 if self.keys is None:
                     self.keys = np.empty(self.index.shape, dtype=np.int64)
                 self.keys[region] = part.keys
         elif all(r.start == 0 and r.stop == n for r, n in zip(region, self.index.shape, strict=True)):
-            Partial(self.keys, self.index).merge(part)
+            Partial(self.keys, self.index, self.values).merge(part)
         else:
-            acc = Partial(self.keys[region].copy(), self.index[region].copy()).merge(part)
+            values = None if self.values is None else self.values[region].copy()
+            acc = Partial(self.keys[region].copy(), self.index[region].copy(), values).merge(part)
             self.keys[region], self.index[region] = acc.keys, acc.index
+            if values is not None:
+                self.values[region] = acc.values
 
     def result(self) -> np.ndarray:
         if not self.growing:
@@ -106,18 +120,32 @@ class _Results:
             return np.concatenate(self.pieces, axis=0)
         return np.empty((0, *(self.shape[a] for a in self.kept[1:])), dtype=np.int64)
 
+    def values_result(self) -> np.ndarray | None:
+        if not self.growing:
+            return self.values
+        return np.concatenate(self.value_pieces, axis=0) if self.value_pieces else None
 
-def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], is_max: bool, op: str) -> Partial:
-    if block.valid is not None:
-        fill_nulls(block.array, block.valid, is_max)
-    view = adapt(block.array, op).view
+
+def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], reduction: Reduction,
+                with_values: bool) -> Partial:
+    view = adapt(block.array, reduction.name).view  # in place: the null fill below shows through
     if source.reinterpret:
         view = replace(view, dtype=source.reinterpret)
-    part = Partial.of_view(view, reduced, is_max)
+    eligible = block.valid
+    if block.valid is not None:
+        if reduction.skip_nan:  # a NaN is no fallback for a slice whose numbers all lost to the filler
+            eligible = block.valid & ~nan_in_storage(block.array, view.dtype)
+        fill_nulls(block.array, block.valid, reduction.largest)
+    part = Partial.of_view(view, reduced, reduction)
     if block.valid is None:
+        if with_values:  # gathered at the block's local index, before it is made global
+            part.values = np.asarray(gather(block.array, block.array.shape, reduced, part.index))
         part.index = global_index(part.index, block.array.shape, block.starts, source.shape, reduced)
         return part
-    fix_nulls(part, block.valid, reduced)
+    fix_nulls(part, eligible, reduced)
+    if with_values:  # a slice with no eligible element (EMPTY) reads element 0: its key always loses
+        local = np.where(part.index == EMPTY, 0, part.index)
+        part.values = np.asarray(gather(block.array, block.array.shape, reduced, local))
     empty = part.index == EMPTY
     shifted = global_index(np.where(empty, 0, part.index), block.array.shape, block.starts, source.shape,
                            reduced)
@@ -136,24 +164,32 @@ def _all_null_error(source: Source, index: np.ndarray, reduced: tuple[bool, ...]
     return InputError(f"{source.name}: the slice at output position {position} holds only nulls")
 
 
-def _reduce_by_column(source: Source, is_max: bool, overlap: bool) -> np.ndarray:
-    """Down each column of a table whose columns have no exact common type: each in its own type."""
+def _reduce_by_column(source: Source, reduction: Reduction, overlap: bool, values: bool):
+    """Down each column of a table whose columns have no exact common type: each in its own type
+    (the winners' values then as Python numbers, which hold every column's exactly)."""
     columns = source.by_column()
-    results = [reduce_source(column, (0,), is_max, None, overlap) for column in columns]
+    results = [reduce_source(column, (0,), reduction, None, overlap, values) for column in columns]
     source.shape = (columns[0].shape[0], len(columns))  # the row count, known once a column is read
-    return np.stack(results)
+    if not values:
+        return np.stack(results)
+    found = np.empty(len(results), dtype=object)
+    found[:] = [v.item() for _, v in results]
+    return np.stack([i for i, _ in results]), found
 
 
-def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, progress=None,
-                  overlap: bool = True) -> np.ndarray:
-    """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``.
+def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduction, progress=None,
+                  overlap: bool = True, values: bool = False):
+    """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``;
+    with ``values``, the pair (indices, the winners' values in the blocks' dtype).
 
-    ``overlap`` reads the next block on a thread while this one is reduced (prefetch.py).
+    ``overlap`` reads the next block on a thread while this one is reduced (prefetch.py). A
+    NaN-skipping reduction carries the values anyway: an all-NaN slice is told by its value.
     """
-    op = "argmax" if is_max else "argmin"
+    with_values = values or reduction.skip_nan
+    op = reduction.name
     reduced = reduced_dims(dims, len(source.shape))
     if source.by_column is not None and reduced == (True, False):
-        return _reduce_by_column(source, is_max, overlap)
+        return _reduce_by_column(source, reduction, overlap, values)
     known = None not in source.shape
     if known:
         check_not_empty(source, reduced, dims is not None, op)
@@ -163,7 +199,7 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, pr
         saw_nulls = False
         try:
             for block in prefetched(source.blocks()) if overlap else source.blocks():
-                results.add(_partial_of(block, source, reduced, is_max, op), block)
+                results.add(_partial_of(block, source, reduced, reduction, with_values), block)
                 saw_nulls = saw_nulls or block.valid is not None
                 if progress is not None:
                     progress.update(block.position)
@@ -176,4 +212,7 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, pr
     index = results.result()
     if saw_nulls and (index == EMPTY).any():
         raise _all_null_error(source, index, reduced)
-    return index
+    found = results.values_result()
+    if reduction.skip_nan and found is not None and nan_in_storage(found, source.reinterpret or "").any():
+        raise InputError(f"{source.name}: {reduction.name}(): All-NaN slice encountered")
+    return (index, found) if values else index
