@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import replace
 
 import numpy as np
 
 from .._contract import reduced_axes, wrap_dims
-from ..adapters import adapt
+from ..absent import EMPTY, block_partial
 from ..adapters.storage import nan_in_storage
-from ..adapters.values import gather
 from ..partial import Partial, global_index
 from ..reduction import Reduction
 from .errors import InputError
-from .nulls import EMPTY, fill_nulls, fix_nulls
 from .prefetch import prefetched
 from .readers import Block, Restart, Source
 
@@ -128,25 +125,8 @@ class _Results:
 
 def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], reduction: Reduction,
                 with_values: bool) -> Partial:
-    view = adapt(block.array, reduction.name).view  # in place: the null fill below shows through
-    if source.reinterpret:
-        view = replace(view, dtype=source.reinterpret)
-    eligible = block.valid
-    if block.valid is not None:
-        if reduction.skip_nan:  # a NaN is no fallback for a slice whose numbers all lost to the filler
-            eligible = block.valid & ~nan_in_storage(block.array, view.dtype)
-        fill_nulls(block.array, block.valid, reduction.largest)
-    part = Partial.of_view(view, reduced, reduction)
-    if block.valid is None:
-        if with_values:  # gathered at the block's local index, before it is made global
-            part.values = np.asarray(gather(block.array, block.array.shape, reduced, part.index))
-        part.index = global_index(part.index, block.array.shape, block.starts, source.shape, reduced)
-        return part
-    fix_nulls(part, eligible, reduced)
-    if with_values:  # a slice with no eligible element (EMPTY) reads element 0: its key always loses
-        local = np.where(part.index == EMPTY, 0, part.index)
-        part.values = np.asarray(gather(block.array, block.array.shape, reduced, local))
-    empty = part.index == EMPTY
+    part = block_partial(block.array, block.valid, reduced, reduction, source.reinterpret, with_values)
+    empty = part.index == EMPTY  # a slice of the block with only nulls: no candidate yet
     shifted = global_index(np.where(empty, 0, part.index), block.array.shape, block.starts, source.shape,
                            reduced)
     part.index = np.where(empty, EMPTY, shifted)
