@@ -32,7 +32,7 @@ def test_seed_example_and_exit_codes():
 
 def test_console_script_runs_main(monkeypatch):
     """The script's entry point is a launcher outside the package (so Ctrl-C during the imports is
-    one line: tests/hostile/test_cli_process.py); what it runs is argreduce.cli.main."""
+    one line: tests/hostile/test_hostile_cli_process.py); what it runs is argreduce.cli.main."""
     from importlib.metadata import entry_points
 
     import argreduce.cli

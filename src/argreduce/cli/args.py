@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="threads for the reduction (default 1, or $ARGREDUCE_NUM_THREADS): reading is the "
                    "bottleneck")
     p.add_argument("--chunk-bytes", type=parse_size, default=None, metavar="SIZE",
-                   help="bytes per chunk (default 8M, or 128M per Dask block); memory stays at a few chunks")
+                   help="bytes per chunk (default 8M, or 128M per Dask block); memory stays at a few chunks. "
+                   "Values that would cut a file into more than 16384 chunks are raised")
     cluster = p.add_mutually_exclusive_group()
     cluster.add_argument("--scheduler", metavar="ADDR", type=_address,
                          help="reduce on the Dask cluster at ADDR (tcp://HOST:PORT); the workers read the "
