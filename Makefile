@@ -44,7 +44,8 @@ fuzz: build
 		mkdir -p build/fuzz-corpus/$$fmt && \
 		ARGREDUCE_NUM_THREADS=1 $(BIN)/python tests/fuzz/fuzz_headers.py $$fmt build/fuzz-corpus/$$fmt \
 			tests/fuzz/corpus/$$fmt \
-			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -max_len=65536 || exit 1; \
+			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -max_len=65536 \
+			-artifact_prefix=build/fuzz-crash- || exit 1; \
 	done
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the core, in its own venv and build dir so the

@@ -8,6 +8,7 @@ import json
 import struct
 import time
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -82,6 +83,13 @@ def test_npz_member_marked_encrypted_is_refused(tmp_path):
 def test_npz_member_with_an_unknown_compression_method_is_refused(tmp_path):
     _npz_with_patched_member(tmp_path / "x.npz", method=99)
     refused(run_cli(tmp_path / "x.npz"), "compression")
+
+
+def test_npz_member_name_that_is_not_the_utf8_its_flag_says_is_refused(tmp_path):
+    """Found by the fuzz target (tests/fuzz/corpus/npz/undecodable_member_name.npz)."""
+    corpus = Path(__file__).parents[1] / "fuzz" / "corpus" / "npz" / "undecodable_member_name.npz"
+    (tmp_path / "x.npz").write_bytes(corpus.read_bytes())
+    refused(run_cli(tmp_path / "x.npz"), "corrupt archive")
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])

@@ -143,8 +143,9 @@ def _silence_stdout() -> None:
 
 
 def _say(message: str) -> None:
+    """One line on standard error, whatever the message holds (a library's text may span lines)."""
     if sys.stderr is not None:
         try:
-            print(f"argreduce: {message}", file=sys.stderr, flush=True)
+            print(f"argreduce: {' '.join(message.splitlines())}", file=sys.stderr, flush=True)
         except (OSError, ValueError):
             pass

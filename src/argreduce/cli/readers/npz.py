@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -26,10 +27,16 @@ def choose_key(name: str, key: str | None, keys: list[str], what: str = "arrays"
     raise InputError(f"{name}: holds several {what} ({', '.join(keys)}); choose one with --key")
 
 
+#: What zipfile raises for a corrupt archive: besides its own BadZipFile, a seek to a bad offset
+#: (OSError), a member name that is not the UTF-8 its flag says (UnicodeDecodeError), a short
+#: structure (struct.error), a bad deflate stream (zlib.error).
+_CORRUPT = (zipfile.BadZipFile, EOFError, zlib.error, OSError, UnicodeDecodeError, struct.error)
+
+
 def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError) as e:
+    except _CORRUPT as e:
         raise InputError(f"{path}: not a valid .npz file: {e}") from None
     members = {n.removesuffix(".npy"): n for n in archive.namelist()}
     if key is not None and key not in members and key.removesuffix(".npy") in members:
@@ -39,7 +46,7 @@ def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
     try:
         f = archive.open(member)
         header = read_npy_header(f, name)
-    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as e:  # OSError: a seek to a bad offset
+    except _CORRUPT as e:
         raise InputError(f"{name}: corrupt archive: {e}") from None
     except RuntimeError as e:  # zipfile: "File ... is encrypted, password required"
         raise InputError(f"{name}: cannot read an encrypted archive member ({e})") from None
@@ -56,7 +63,7 @@ def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
     def blocks() -> Iterator[Block]:
         try:
             yield from raw_blocks(f, name, data_offset, shape, dtype, fortran, chunk_bytes, buffers)
-        except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as e:
+        except _CORRUPT as e:
             raise InputError(f"{name}: corrupt archive: {e}") from None
         finally:
             f.close()
