@@ -38,6 +38,8 @@ def open_npz(path: str, key: str | None, chunk_bytes: int) -> Source:
         archive = zipfile.ZipFile(path)
     except _CORRUPT as e:
         raise InputError(f"{path}: not a valid .npz file: {e}") from None
+    except NotImplementedError as e:  # zipfile: "zip file version 7.2" (a zip feature it lacks)
+        raise InputError(f"{path}: unsupported .npz archive: {e}") from None
     members = {n.removesuffix(".npy"): n for n in archive.namelist()}
     if key is not None and key not in members and key.removesuffix(".npy") in members:
         key = key.removesuffix(".npy")
