@@ -3,9 +3,12 @@
 from ._version import __version__ as __version__
 from .api import ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin
 from .engine import isa
+from .isa_env import warn_if_unusable
 from .partial import Partial
 from .threadpool import install as _install_threadpool_controller
 from .threads import get_num_threads, set_num_threads
+
+warn_if_unusable()
 
 __all__ = [
     "Partial", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min", "nanargmax",

@@ -57,9 +57,10 @@ def _controller_class(threadpoolctl: Any) -> type:
             return get_num_threads()
 
         def set_num_threads(self, num_threads: int) -> None:
-            from .threads import set_num_threads
+            from .threads import MAX_THREADS, set_num_threads
 
-            set_num_threads(max(1, int(num_threads)))
+            # threadpoolctl passes any limit it is given; argreduce's own bounds apply
+            set_num_threads(min(MAX_THREADS, max(1, int(num_threads))))
 
         def get_version(self) -> str:
             from ._version import __version__
