@@ -2,8 +2,9 @@
 
 from .api import argmax, argmin
 from .engine import isa
+from .nearest import nearest
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
 
-__all__ = ["Partial", "argmax", "argmin", "get_num_threads", "isa", "set_num_threads"]
+__all__ = ["Partial", "argmax", "argmin", "get_num_threads", "isa", "nearest", "set_num_threads"]
 __version__ = "0.1.0"

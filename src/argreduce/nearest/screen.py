@@ -1,0 +1,155 @@
+"""The screen: every (query, point) cost from BLAS tiles, with a rigorous bound on its error.
+
+For a block of queries and a tile of points, one matrix product gives a cost ``G`` per pair such
+that ``|G + K_i - S_i * key| <= B_i`` (the key of metrics.py; ``K_i`` and ``S_i`` a per-query
+offset and scale; ``B_i`` the bound). A point can only belong to the k best of query ``i`` if ``G``
+is within the bound of the k-th best known so far, so only those few candidates are re-checked
+exactly; the others are dropped without ever being stored. Memory: the inputs, one tile per
+worker and the k best: never N x M.
+
+Before the product the data are moved to a common point (the points' mean: squared distances do
+not change, but large common offsets stop costing precision) and scaled by a power of two (exact)
+so that nothing overflows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+_TILE_ELEMENTS = 1 << 22  # one query block x point tile: 16 MiB in float32, per worker
+
+
+def _gamma(n: int, u: float) -> float:
+    return n * u / (1 - n * u)
+
+
+@dataclass
+class Screen:
+    """Query factors ``xs`` (N, d'), point factors ``ys`` (M, d'): cost = xs @ ys.T."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    K: np.ndarray  # per-query offset
+    S: np.ndarray  # per-query scale from keys to costs
+    B: np.ndarray  # per-query bound
+
+
+def _pow2_scale(norm_max: float) -> float:
+    """A power of two that brings norm_max to about 1 (1 for a zero input)."""
+    if not norm_max > 0:
+        return 1.0
+    return math.ldexp(1.0, -math.frexp(norm_max)[1])
+
+
+def _unit(dtype: np.dtype) -> tuple[float, float]:
+    """Unit roundoff and the smallest subnormal of the screening dtype."""
+    fi = np.finfo(dtype)
+    return float(fi.eps) / 2, float(fi.smallest_subnormal)
+
+
+def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
+    """Cost ``|y_j|^2 - 2 x_i.y_j`` on shifted, scaled data; key = squared distance."""
+    d = x.shape[1]
+    u, tiny = _unit(dtype)
+    U = 2.0**-53
+    with np.errstate(over="ignore", invalid="ignore"):
+        c = y.mean(axis=0)
+        xc, yc = x - c, y - c
+    if not (np.isfinite(xc).all() and np.isfinite(yc).all()):  # values near the float64 limit
+        xc, yc = x, y
+    s = _pow2_scale(max(_max_norm(xc), _max_norm(yc)))
+    xs, ys = (xc * s).astype(dtype), (yc * s).astype(dtype)
+    del xc, yc
+    nx = _norm2(xs)
+    ny = _norm2(ys)
+    A = np.sqrt(nx) * (1 + 1e-10)
+    Bm = math.sqrt(float(ny.max())) * (1 + 1e-10) if ny.size else 0.0
+    # shifting in float64 and rounding to the screening dtype perturbs each element by v relatively
+    # (plus half a subnormal): the distance of the perturbed data differs by at most eta (2R + eta)
+    v = u + U + u * U
+    sub = 2 * math.sqrt(d) * tiny
+    R = (A + Bm) / (1 - v) + sub
+    eta = v * R + sub
+    bound = (
+        _gamma(d + 1, u) * (2 * A * Bm + Bm * Bm)  # the product's rounding, any summation order
+        + (u + _gamma(d, U)) * Bm * Bm  # |y|^2 computed in float64, then rounded
+        + _gamma(d, U) * A * A  # |x|^2 in float64
+        + eta * (2 * R + eta)
+        + 4 * (d + 2) * tiny  # underflow in the product
+    ) * (1 + 1e-6)
+    ones = np.ones((x.shape[0], 1), dtype=dtype)
+    return Screen(
+        np.hstack([-2 * xs, ones]), np.hstack([ys, ny.astype(dtype)[:, None]]),
+        nx, np.full(x.shape[0], s * s), bound,
+    )
+
+
+def dot_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
+    """Cost ``-x_i.y_j`` on scaled data; key = minus the inner product."""
+    d = x.shape[1]
+    u, tiny = _unit(dtype)
+    sx, sy = _pow2_scale(_max_norm(x)), _pow2_scale(_max_norm(y))
+    xs, ys = (x * -sx).astype(dtype), (y * sy).astype(dtype)
+    A = np.sqrt(_norm2(xs)) * (1 + 1e-10)
+    Bm = _max_norm(ys) * (1 + 1e-10)
+    v = u
+    rel = (2 * v + v * v) / (1 - v) ** 2
+    sub = 2 * math.sqrt(d) * tiny
+    bound = (
+        _gamma(d, u) * A * Bm + rel * A * Bm + sub * (A + Bm + sub) * 2 + 4 * (d + 2) * tiny
+    ) * (1 + 1e-6)
+    n = x.shape[0]
+    return Screen(xs, ys, np.zeros(n), np.full(n, sx * sy), bound)
+
+
+def cosine_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
+    """Cost ``-cos(x_i, y_j)``; key = -x.y / |y|, so S_i = 1 / |x_i|. Zero queries are the caller's."""
+    d = x.shape[1]
+    u, tiny = _unit(dtype)
+    U = 2.0**-53
+    nx, ny = np.sqrt(_norm2(x)), np.sqrt(_norm2(y))
+    xs = (x / np.where(nx > 0, nx, 1.0)[:, None] * -1).astype(dtype)
+    ys = (y / np.where(ny > 0, ny, 1.0)[:, None]).astype(dtype)
+    e = _gamma(d + 4, U) + u + 1e-12  # relative error of each normalised vector
+    bound = (_gamma(d, u) * (1 + e) ** 2 + 2 * e + e * e + 4 * (d + 2) * tiny) * (1 + 1e-6)
+    n = x.shape[0]
+    return Screen(xs, ys, np.zeros(n), 1.0 / np.where(nx > 0, nx, 1.0), np.full(n, bound))
+
+
+def _norm2(a: np.ndarray) -> np.ndarray:
+    a64 = a.astype(np.float64, copy=False)
+    return np.einsum("ij,ij->i", a64, a64)
+
+
+def _max_norm(a: np.ndarray) -> float:
+    if a.size == 0:
+        return 0.0
+    m = float(np.abs(a).max())
+    if m == 0:
+        return 0.0
+    return math.sqrt(float(_norm2(a / m).max())) * m  # scaled first: no overflow
+
+
+def tiles(M: int, k: int, width: int) -> list[tuple[int, int]]:
+    """Point tiles of about ``width`` columns, none narrower than k (a tile's k-th is a bound)."""
+    width = max(width, k)
+    edges = list(range(0, M, width)) + [M]
+    if len(edges) > 2 and edges[-1] - edges[-2] < k:
+        edges.pop(-2)
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def candidates(G: np.ndarray, k: int, B: np.ndarray, running: np.ndarray, dtype) -> tuple[np.ndarray, ...]:
+    """(row, column) of every cost that may belong to its row's k best.
+
+    ``running`` is a per-row cost threshold from the exact k-th best so far (inf until known).
+    """
+    kth = G.min(axis=1) if k == 1 else np.partition(G, k - 1, axis=1)[:, k - 1]
+    thr = np.minimum(kth.astype(np.float64) + 2 * B, running)
+    thr = thr + np.abs(thr) * 2.0**-50  # round up: the test below runs in the screening dtype
+    t = thr.astype(dtype)
+    t = np.where(t.astype(np.float64) < thr, np.nextafter(t, dtype.type(np.inf)), t)
+    return np.nonzero(G <= t[:, None])
