@@ -37,7 +37,9 @@ def reference(x: np.ndarray, y: np.ndarray, k: int, metric: str) -> tuple[list, 
     out_i, out_d = [], []
     for qa in fx:
         if metric in ("sqeuclidean", "euclidean"):
-            keyed = sorted((sum((a - b) ** 2 for a, b in zip(qa, pb, strict=True)), j) for j, pb in enumerate(fy))
+            keyed = sorted(
+                (sum((a - b) ** 2 for a, b in zip(qa, pb, strict=True)), j) for j, pb in enumerate(fy)
+            )
             top = keyed[:k]
             out_d.append([key for key, _ in top])
         elif metric == "dot":

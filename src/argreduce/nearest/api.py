@@ -86,29 +86,39 @@ def _run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.d
     def run_block(lo: int) -> None:
         local = np.arange(lo, min(lo + b, len(active)))
         rows = active[local]
-        best = KBest(rows, k, points)
+        B = scr.B[local]
         xs = scr.xs[local]
+        pool = screen.Pool(len(local), k)
         for t0, t1 in tiles:
             G = xs @ scr.ys[t0:t1].T
-            running = best.upper() * scr.S[local] - scr.K[local] + scr.B[local]
-            running = running + np.abs(running) * 1e-12
-            r, c = screen.candidates(G, k, scr.B[local], running, sdt)
+            r, c = screen.candidates(G, k, B, pool.threshold(B), sdt)
+            pool.add(r, c + t0, G[r, c], B)
             del G
-            c = c + t0
-            best.merge(r, c, *points.pair_keys(rows[r], c))
+        best = KBest(rows, k, points)
+        best.merge(pool.r, pool.c, *points.pair_keys(rows[pool.r], pool.c))
         dist[rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, rows, points,
-                                      best._exact, fmt)
+                                      best.exact_cache, fmt)
         idx[rows] = best.idx
 
     starts = range(0, len(active), b)
     workers = min(get_num_threads(), len(starts))
-    if workers <= 1:
+    limits = _one_blas_thread() if workers > 1 else None
+    if limits is None:  # one block at a time; BLAS threads each product itself
         for s in starts:
             run_block(s)
-    else:
-        with ThreadPoolExecutor(workers) as pool:
+    else:  # blocks on our threads, each product on one BLAS thread: the screening runs in parallel too
+        with limits, ThreadPoolExecutor(workers) as pool:
             list(pool.map(run_block, starts))
     return dist, idx
+
+
+def _one_blas_thread():
+    """threadpoolctl's limit of BLAS to one thread, if it is installed (it is optional)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _make_screen(metric: str, x: np.ndarray, y: np.ndarray, sdt: np.dtype) -> screen.Screen:

@@ -4,7 +4,9 @@ Error-free transformations (Knuth's two-sum, Dekker's two-product) turn each squ
 product into an exact pair of doubles; the leading parts are summed by a cascade of two-sums whose
 rounding errors are kept, so the result ``hi + lo`` is within ``err`` of the exact real number,
 with ``err`` of order d^2 * 2**-106 times the value. Inputs must lie in ``SAFE_RANGE`` (checked by
-the caller), where no step overflows or loses bits to underflow beyond the absolute term.
+the caller): there no intermediate overflows or underflows (the smallest nonzero one is about
+2**-810), so every rounding error is relative, and ``err`` is 0 when every step was exact, as it
+is for integers and other short values: exact ties are then recognised without exact arithmetic.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import numpy as np
 
 U = 2.0**-53  # unit roundoff of float64
 _SPLIT = 2.0**27 + 1.0
-_TINY = 2.0**-1074
 #: |v| for every nonzero input value must lie in this range for the transformations to be exact.
 SAFE_RANGE = (2.0**-300, 2.0**300)
 
@@ -54,7 +55,7 @@ def _sum_pairs(p: np.ndarray, t: np.ndarray, t_err: np.ndarray) -> tuple[np.ndar
     c = errs.sum(axis=1) + t.sum(axis=1)
     magnitude = np.abs(errs).sum(axis=1) + np.abs(t).sum(axis=1)
     hi, lo = _two_sum(s, c)
-    err = (_gamma(2 * d + 2) * magnitude + t_err + 8 * d * _TINY) * (1 + 8 * U)
+    err = (_gamma(2 * d + 2) * magnitude + t_err) * (1 + 8 * U)
     return hi, lo, err
 
 
@@ -63,11 +64,11 @@ def sq_distances(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     s, e = _two_sum(x, -y)  # s + e == x - y exactly
     p, q = _two_prod(s, s)  # p + q == s*s exactly
     t = q + 2.0 * s * e  # (s + e)^2 - s^2 without e^2, which the bound covers
-    t_err = (U * np.abs(t) + 4 * U * U * p + 4 * _TINY).sum(axis=1)
+    t_err = np.where(e != 0, U * np.abs(t) + 4 * U * U * p, 0.0).sum(axis=1)  # e == 0: t is q, exact
     return _sum_pairs(p, t, t_err)
 
 
 def dots(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     """x_r . y_r for each row pair r of two float64 (P, d) arrays: (hi, lo, err)."""
     p, q = _two_prod(x, y)
-    return _sum_pairs(p, q, np.full(x.shape[0], 4 * x.shape[1] * _TINY))
+    return _sum_pairs(p, q, np.zeros(x.shape[0]))

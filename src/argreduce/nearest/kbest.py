@@ -26,12 +26,7 @@ class KBest:
         self.lo = np.zeros((b, k))
         self.err = np.zeros((b, k))
         self.idx = np.full((b, k), np.iinfo(np.int64).max, dtype=np.int64)
-        self._exact: dict[tuple[int, int], object] = {}
-
-    def upper(self) -> np.ndarray:
-        """Per row, an upper bound of the exact k-th best key (inf while fewer than k are known)."""
-        u = self.hi[:, -1] + self.lo[:, -1] + self.err[:, -1]
-        return u + np.abs(u) * 4 * U
+        self.exact_cache: dict[tuple[int, int], object] = {}
 
     def merge(self, r: np.ndarray, c: np.ndarray, hi: np.ndarray, lo: np.ndarray, err: np.ndarray) -> None:
         """Add candidates (local row ``r``, point ``c``) and keep the k best of each row."""
@@ -67,7 +62,7 @@ class KBest:
 
     def _resolve(self, row: int, span: slice, H, L, E, idx) -> None:
         """Order every cluster of close neighbours that reaches the first k exactly."""
-        h, lo, e, ix = H[span], L[span], E[span], idx[span]
+        h, lo, e = H[span], L[span], E[span]
         emax = float(np.max(e))  # inf (a bound lost) chains the whole row: all of it is sorted exactly
         n = len(h)
         start = 0
@@ -86,17 +81,14 @@ class KBest:
         entries = []
         for pos in range(s, e):
             j = int(idx[pos])
-            key = self._exact.get((q, j))
+            key = self.exact_cache.get((q, j))
             if key is None:
-                key = self._exact[(q, j)] = self.points.exact_key(q, j)
+                key = self.exact_cache[(q, j)] = self.points.exact_key(q, j)
             entries.append((key, j))
         entries.sort(key=functools.cmp_to_key(_compare))
         for pos, (key, j) in zip(range(s, e), entries, strict=True):
             H[pos], L[pos], E[pos] = _as_dd(key)
             idx[pos] = j
-
-    def exact_of(self, q: int, j: int):
-        return self._exact.get((q, j))
 
 
 def _compare(a, b) -> int:
