@@ -2,7 +2,7 @@
 
 from .api import argmax, argmin
 from .engine import isa
-from .nearest import nearest
+from .knn import nearest
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
 

@@ -11,7 +11,7 @@ from nearest_reference import reference
 
 import argreduce as ar
 from argreduce import threads
-from argreduce.nearest import screen
+from argreduce.knn import screen
 
 METRICS = ["sqeuclidean", "euclidean", "cosine", "dot"]
 

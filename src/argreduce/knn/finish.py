@@ -30,6 +30,7 @@ def _half_cell(f: np.ndarray, fmt: FloatFormat) -> np.ndarray:
     """Half the distance to f's nearer neighbour in the format (a quarter at powers of two)."""
     a = np.abs(f)
     m, e = np.frexp(a)
+    e = np.where(a == 0, fmt.emin + 1, e)  # zero's neighbours are the smallest subnormals
     q = np.maximum(e - 1, fmt.emin) - (fmt.bits - 1)
     ulp = np.ldexp(1.0, q)
     power_of_two = (m == 0.5) & (e - 1 > fmt.emin)
