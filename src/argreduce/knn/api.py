@@ -57,7 +57,8 @@ def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> Neare
     if not 1 <= k <= m:
         raise ValueError(f"nearest(): k={k} is out of range; it must satisfy 1 <= k <= {m} (rows of y)")
     kind = inputs.result_kind(qx, qy)
-    dist, idx = _run(qx.values, qy.values, k, metric, kind, _screen_dtype(qx, qy))
+    in_range = "float64" not in (qx.kind, qy.kind)  # narrower floats and integers always are
+    dist, idx = _run(qx.values, qy.values, k, metric, kind, _screen_dtype(qx, qy), in_range)
     return NearestResult(inputs.to_library(dist, kind, qx), inputs.to_library(idx, "int64", qx))
 
 
@@ -66,10 +67,10 @@ def _screen_dtype(a: inputs.Input, b: inputs.Input) -> np.dtype:
     return np.dtype(np.float32 if a.kind in narrow and b.kind in narrow else np.float64)
 
 
-def _run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dtype):
+def _run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dtype, in_range: bool):
     n, m = x.shape[0], y.shape[0]
     fmt = exact.float_format(kind)
-    points = Points(metric, x, y)
+    points = Points(metric, x, y, in_range=in_range, quick=kind != "float64")
     dist = np.empty((n, k))
     idx = np.empty((n, k), dtype=np.int64)
     active = np.arange(n)

@@ -62,7 +62,23 @@ def sqrt_pairs(hi, lo, err):
 
 
 def distances(metric: str, hi, lo, err, idx, rows, points, kbest_cache, fmt: FloatFormat) -> np.ndarray:
-    """The (n, k) distances of the kept entries of query ``rows``."""
+    """The (n, k) distances of the kept entries of query ``rows``.
+
+    Entries the given bounds cannot round are computed again to ~100 bits, and the few that still
+    cannot be rounded (an exact midpoint, say) are rounded from the exact value.
+    """
+    f, ok = _rounded(metric, hi, lo, err, rows, points, fmt)
+    if not ok.all() and points.dd_ok:
+        r, c = np.nonzero(~ok)
+        keys = points.pair_keys(rows[r], idx[r, c], precise=True)
+        f2, ok2 = _rounded(metric, *(k[:, None] for k in keys), rows[r], points, fmt)
+        f[r, c], ok[r, c] = f2[:, 0], ok2[:, 0]
+    for i, j in zip(*np.nonzero(~ok), strict=True):
+        f[i, j] = _exact_distance(metric, points, int(rows[i]), int(idx[i, j]), kbest_cache, fmt)
+    return f
+
+
+def _rounded(metric: str, hi, lo, err, rows, points, fmt: FloatFormat):
     if metric == "sqeuclidean":
         f, ok = certify(hi, lo, err, fmt)
     elif metric == "euclidean":
@@ -76,9 +92,7 @@ def distances(metric: str, hi, lo, err, idx, rows, points, kbest_cache, fmt: Flo
         d = points.x.shape[1]  # the query norm's own rounding grows with d
         bound = ((d + 8) * U * (1 + np.abs(hi) * inv) + err * inv * (1 + 1e-9)) * (1 + 1e-6)
         f, ok = certify(v, np.zeros_like(v), bound, fmt)
-    for i, j in zip(*np.nonzero(~ok), strict=True):
-        f[i, j] = _exact_distance(metric, points, int(rows[i]), int(idx[i, j]), kbest_cache, fmt)
-    return f
+    return f, ok
 
 
 def _exact_distance(metric, points, q: int, j: int, cache, fmt: FloatFormat) -> float:

@@ -77,10 +77,19 @@ class KBest:
             start = end
 
     def _sort_exactly(self, row, s, e, H, L, E, idx) -> None:
+        """The cluster H[s:e] ordered by (exact key, index): ~100-bit keys first, Fractions if need be."""
         q = int(self.rows[row])
+        js = idx[s:e].copy()
+        h, lo, err = self.points.pair_keys(np.full(e - s, q), js, precise=True)
+        order = np.lexsort((js, lo, h))
+        h, lo, err, js = h[order], lo[order], err[order], js[order]
+        emax = float(err.max())
+        gaps = (h[1:] - h[:-1]) + (lo[1:] - lo[:-1])
+        if emax == 0 or bool(np.all(gaps * (1 - 4 * U) > 2 * emax)):
+            H[s:e], L[s:e], E[s:e], idx[s:e] = h, lo, err, js
+            return
         entries = []
-        for pos in range(s, e):
-            j = int(idx[pos])
+        for j in js.tolist():
             key = self.exact_cache.get((q, j))
             if key is None:
                 key = self.exact_cache[(q, j)] = self.points.exact_key(q, j)

@@ -21,25 +21,45 @@ _PAIR_CHUNK = 1 << 18  # elements per vectorised step: bounded scratch whatever 
 
 
 class Points:
-    """The queries and points as exact float64 copies, and how their keys are computed."""
+    """The queries and points as exact float64 copies, and how their keys are computed.
 
-    def __init__(self, metric: str, x: np.ndarray, y: np.ndarray):
+    ``in_range``: every value is known to lie in dd.SAFE_RANGE (float32 and narrower, integers up
+    to 2**53), so the range need not be checked. ``quick``: a plain float64 first pass (bound about
+    d * 2**-53 of the value) is enough for most pairs, as when the results are float32: ties and
+    near-ties it cannot separate, and distances it cannot round, are computed again precisely.
+    """
+
+    def __init__(self, metric: str, x: np.ndarray, y: np.ndarray, in_range: bool, quick: bool):
         self.metric, self.x, self.y = metric, x, y
         lo, hi = dd.SAFE_RANGE
-        self.dd_ok = all(_in_range(a, lo, hi) for a in (x, y))
+        self.dd_ok = in_range or all(_in_range(a, lo, hi) for a in (x, y))
+        self.quick = quick and self.dd_ok and metric != "cosine"
         if metric == "cosine":
             self.y_norm2 = _dd_rows(dd.dots, y, y) if self.dd_ok else None
 
-    def pair_keys(self, q: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def pair_keys(self, q: np.ndarray, p: np.ndarray, precise: bool = False) -> tuple[np.ndarray, ...]:
         if not self.dd_ok:
             return self._exact_pair_keys(q, p)
+        keys = self._dd_keys if precise or not self.quick else self._float64_keys
         out = [np.empty(len(q)) for _ in range(3)]
         step = max(1, _PAIR_CHUNK // max(1, self.x.shape[1]))
         for s in range(0, len(q), step):
             qs, ps = q[s : s + step], p[s : s + step]
-            for o, v in zip(out, self._dd_keys(qs, ps), strict=True):
+            for o, v in zip(out, keys(qs, ps), strict=True):
                 o[s : s + step] = v
         return out[0], out[1], out[2]
+
+    def _float64_keys(self, q, p):
+        """Direct differences (or products) summed in float64: every term's rounding is relative."""
+        xq, yp = self.x[q], self.y[p]
+        n = xq.shape[1]
+        if self.metric == "dot":
+            prod = xq * yp
+            v = prod.sum(axis=1)
+            return -v, np.zeros_like(v), _gamma(n + 1) * np.abs(prod).sum(axis=1) * (1 + 1e-10)
+        diff = xq - yp
+        v = np.einsum("ij,ij->i", diff, diff)
+        return v, np.zeros_like(v), _gamma(n + 3) * v * (1 + 1e-10)  # all terms >= 0: relative
 
     def _dd_keys(self, q, p):
         xq, yp = self.x[q], self.y[p]
@@ -104,6 +124,10 @@ def _as_dd(key) -> tuple[float, float, float]:
     lo = float(rest)
     left = abs(rest - Fraction(lo))
     return hi, lo, 0.0 if left == 0 else max(2 * float(left), 2.0**-1073)
+
+
+def _gamma(n: int) -> float:
+    return n * dd.U / (1 - n * dd.U)
 
 
 def _in_range(a: np.ndarray, lo: float, hi: float) -> bool:

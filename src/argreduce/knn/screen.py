@@ -128,6 +128,10 @@ def _norm2(a: np.ndarray) -> np.ndarray:
 def _max_norm(a: np.ndarray) -> float:
     if a.size == 0:
         return 0.0
+    with np.errstate(over="ignore", under="ignore"):
+        n2 = float(_norm2(a).max())
+    if np.isfinite(n2) and n2 > 2.0**-900:  # no overflow nor underflow: the plain norm will do
+        return math.sqrt(n2)
     m = float(np.abs(a).max())
     if m == 0:
         return 0.0
