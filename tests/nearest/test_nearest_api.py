@@ -117,7 +117,7 @@ def test_same_answer_for_any_threads_and_tiles(metric, monkeypatch):
     want = ar.nearest(x, y, 7, metric=metric)
     for n_threads, tile in ((2, 1 << 22), (2, 64), (1, 8), (3, 200)):
         monkeypatch.setattr(threads, "_override", n_threads)
-        monkeypatch.setattr(screen, "_TILE_ELEMENTS", tile)
+        monkeypatch.setattr(screen, "TILE_ELEMENTS", tile)
         got = ar.nearest(x, y, 7, metric=metric)
         assert got.indices.tolist() == want.indices.tolist()
         assert got.distances.tolist() == want.distances.tolist()

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import adapters
 from ..threads import get_num_threads
 from . import exact, finish, inputs, screen
 from .kbest import KBest
@@ -46,6 +47,10 @@ def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> Neare
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
         raise TypeError(f"nearest(): argument 'k' must be int, not {type(k).__name__}")
     k = operator.index(k)
+    if adapters.is_dask_array(x) or adapters.is_dask_array(y):
+        from .dask_nearest import nearest_dask
+
+        return NearestResult(*nearest_dask(x, y, k, metric))
     qx, qy = inputs.read(x, "x"), inputs.read(y, "y")
     (n, d), (m, dy) = qx.values.shape, qy.values.shape
     if d != dy:
@@ -60,6 +65,11 @@ def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> Neare
     in_range = "float64" not in (qx.kind, qy.kind)  # narrower floats and integers always are
     dist, idx = _run(qx.values, qy.values, k, metric, kind, _screen_dtype(qx, qy), in_range)
     return NearestResult(inputs.to_library(dist, kind, qx), inputs.to_library(idx, "int64", qx))
+
+
+def run_exact(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str):
+    """(distances, indices) of checked float64 matrices (holding their values exactly) as NumPy."""
+    return _run(x, y, k, metric, kind, np.dtype(np.float64), False)
 
 
 def _screen_dtype(a: inputs.Input, b: inputs.Input) -> np.dtype:
@@ -131,6 +141,6 @@ def _make_screen(metric: str, x: np.ndarray, y: np.ndarray, sdt: np.dtype) -> sc
 
 
 def _block_shape(n: int, m: int, k: int) -> tuple[int, int]:
-    """Queries per block and points per tile: one tile of about _TILE_ELEMENTS costs."""
-    width = min(m, max(k, screen._TILE_ELEMENTS // min(n, 256)))
-    return max(1, min(n, screen._TILE_ELEMENTS // width)), width
+    """Queries per block and points per tile: one tile of about TILE_ELEMENTS costs."""
+    width = min(m, max(k, screen.TILE_ELEMENTS // min(n, 256)))
+    return max(1, min(n, screen.TILE_ELEMENTS // width)), width

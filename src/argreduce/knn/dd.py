@@ -19,7 +19,7 @@ _SPLIT = 2.0**27 + 1.0
 SAFE_RANGE = (2.0**-300, 2.0**300)
 
 
-def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     s = a + b
     bb = s - a
     return s, (a - (s - bb)) + (b - bb)
@@ -31,7 +31,7 @@ def _split(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return hi, a - hi
 
 
-def _two_prod(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def two_prod(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     p = a * b
     ah, al = _split(a)
     bh, bl = _split(b)
@@ -51,18 +51,18 @@ def _sum_pairs(p: np.ndarray, t: np.ndarray, t_err: np.ndarray) -> tuple[np.ndar
     s = p[:, 0].copy()
     errs = np.zeros_like(p)
     for j in range(1, d):  # the cascade: every two-sum error is kept exactly
-        s, errs[:, j] = _two_sum(s, p[:, j])
+        s, errs[:, j] = two_sum(s, p[:, j])
     c = errs.sum(axis=1) + t.sum(axis=1)
     magnitude = np.abs(errs).sum(axis=1) + np.abs(t).sum(axis=1)
-    hi, lo = _two_sum(s, c)
+    hi, lo = two_sum(s, c)
     err = (_gamma(2 * d + 2) * magnitude + t_err) * (1 + 8 * U)
     return hi, lo, err
 
 
 def sq_distances(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     """|x_r - y_r|^2 for each row pair r of two float64 (P, d) arrays: (hi, lo, err)."""
-    s, e = _two_sum(x, -y)  # s + e == x - y exactly
-    p, q = _two_prod(s, s)  # p + q == s*s exactly
+    s, e = two_sum(x, -y)  # s + e == x - y exactly
+    p, q = two_prod(s, s)  # p + q == s*s exactly
     t = q + 2.0 * s * e  # (s + e)^2 - s^2 without e^2, which the bound covers
     t_err = np.where(e != 0, U * np.abs(t) + 4 * U * U * p, 0.0).sum(axis=1)  # e == 0: t is q, exact
     return _sum_pairs(p, t, t_err)
@@ -70,5 +70,5 @@ def sq_distances(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
 
 def dots(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
     """x_r . y_r for each row pair r of two float64 (P, d) arrays: (hi, lo, err)."""
-    p, q = _two_prod(x, y)
+    p, q = two_prod(x, y)
     return _sum_pairs(p, q, np.zeros(x.shape[0]))

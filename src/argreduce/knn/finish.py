@@ -51,7 +51,7 @@ def sqrt_pairs(hi, lo, err):
     """sqrt(hi + lo) as r + r_lo, and its bound (one Newton step on an exact residual)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.sqrt(np.maximum(hi, 0.0))
-        p, q = dd._two_prod(r, r)
+        p, q = dd.two_prod(r, r)
         res = ((hi - p) - q) + lo
         r_lo = np.where(r > 0, res / (2 * r), 0.0)
         low = np.sqrt(np.maximum(hi + lo - err, 0.0))

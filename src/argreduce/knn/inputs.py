@@ -26,9 +26,9 @@ def read(a: Any, name: str) -> Input:
         return _read_torch(a, name)
     adapted = adapters.adapt(a, "nearest")
     arr = np.asarray(adapted.view.owner)
-    kind = _kind(adapted.view.dtype, name)
+    kind = kind_of(adapted.view.dtype, name)
     _check_2d(arr.shape, name)
-    return Input(_widen(arr, kind, name), kind, adapted.library, adapted.wrap)
+    return Input(widen(arr, kind, name), kind, adapted.library, adapted.wrap)
 
 
 def _read_torch(t: Any, name: str) -> Input:
@@ -38,15 +38,15 @@ def _read_torch(t: Any, name: str) -> Input:
         raise ValueError(f"nearest(): {name} is on {t.device}; only CPU tensors are supported")
     if t.is_complex():
         raise TypeError(f"nearest(): {name} has complex dtype {t.dtype}; distances need real numbers")
-    kind = _kind(str(t.dtype).replace("torch.", ""), name)
+    kind = kind_of(str(t.dtype).replace("torch.", ""), name)
     _check_2d(tuple(t.shape), name)
     t = t.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()  # exact: every bfloat16 is a float32
-    return Input(_widen(t.numpy(), kind, name), kind, "torch", None)
+    return Input(widen(t.numpy(), kind, name), kind, "torch", None)
 
 
-def _kind(dtype: str, name: str) -> str:
+def kind_of(dtype: str, name: str) -> str:
     if dtype in ("float16", "bfloat16", "float32", "float64"):
         return dtype
     if dtype.startswith(("int", "uint")):
@@ -62,18 +62,19 @@ def _check_2d(shape: tuple[int, ...], name: str) -> None:
         raise ValueError(f"nearest(): {name} must be a 2-D array (rows, d), got shape {tuple(shape)}")
 
 
-def _widen(arr: np.ndarray, kind: str, name: str) -> np.ndarray:
+def widen(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.ndarray:
+    """``arr`` as float64, exactly; errors name the row as ``first_row`` + its row in ``arr``."""
     if kind == "int" and arr.size:
         big = (arr > _EXACT_INT) | (arr < -_EXACT_INT)
         if big.any():
-            row = int(np.argmax(big.any(axis=1)))
+            row = first_row + int(np.argmax(big.any(axis=1)))
             raise TypeError(
                 f"nearest(): {name} row {row} holds an integer beyond 2**53 in magnitude, which no "
                 "float64 holds exactly; convert it to a float dtype first if rounding is acceptable"
             )
     out = arr.astype(np.float64)
     if not np.isfinite(out).all():
-        row = int(np.argmax(~np.isfinite(out).all(axis=1)))
+        row = first_row + int(np.argmax(~np.isfinite(out).all(axis=1)))
         raise ValueError(f"nearest(): {name} has a NaN or inf in row {row}; distances need finite values")
     return out
 

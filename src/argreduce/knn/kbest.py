@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 
-from .metrics import Points, _as_dd
+from .metrics import Points, as_dd
 
 U = 2.0**-53
 
@@ -96,7 +96,7 @@ class KBest:
             entries.append((key, j))
         entries.sort(key=functools.cmp_to_key(_compare))
         for pos, (key, j) in zip(range(s, e), entries, strict=True):
-            H[pos], L[pos], E[pos] = _as_dd(key)
+            H[pos], L[pos], E[pos] = as_dd(key)
             idx[pos] = j
 
 

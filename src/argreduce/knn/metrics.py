@@ -83,7 +83,7 @@ class Points:
     def _exact_pair_keys(self, q, p):
         hi, lo, err = (np.empty(len(q)) for _ in range(3))
         for r, (i, j) in enumerate(zip(q.tolist(), p.tolist(), strict=True)):
-            hi[r], lo[r], err[r] = _as_dd(self.exact_key(i, j))
+            hi[r], lo[r], err[r] = as_dd(self.exact_key(i, j))
         return hi, lo, err
 
     def exact_key(self, i: int, j: int):
@@ -112,7 +112,7 @@ class _CosineKey:
     __hash__ = None
 
 
-def _as_dd(key) -> tuple[float, float, float]:
+def as_dd(key) -> tuple[float, float, float]:
     """An exact key as (hi, lo, err) for the float64 bookkeeping."""
     if isinstance(key, _CosineKey):
         if key.n == 0 or key.p == 0:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_TILE_ELEMENTS = 1 << 22  # one query block x point tile: 16 MiB in float32, per worker
+TILE_ELEMENTS = 1 << 22  # one query block x point tile: 16 MiB in float32, per worker
 
 
 def _gamma(n: int, u: float) -> float:
