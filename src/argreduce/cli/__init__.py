@@ -67,8 +67,13 @@ def _format(args, index, source) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Runs the command with ``argv`` (default: sys.argv[1:]) and returns its exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["nearest"]:  # the nearest-neighbour subcommand has its own arguments
+        from .nearest import main as nearest_main
+
+        return nearest_main(argv[1:])
     try:
-        args = parse_args(sys.argv[1:] if argv is None else list(argv))
+        args = parse_args(argv)
     except SystemExit as e:  # argparse: --help, --version, or a bad command line (status 2)
         return e.code if isinstance(e.code, int) else EXIT_BAD_INPUT
     try:

@@ -61,7 +61,7 @@ def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> Neare
         raise ValueError("nearest(): x and y have 0 columns; there is no distance to rank")
     if not 1 <= k <= m:
         raise ValueError(f"nearest(): k={k} is out of range; it must satisfy 1 <= k <= {m} (rows of y)")
-    kind = inputs.result_kind(qx, qy)
+    kind = inputs.result_kind(qx.kind, qy.kind)
     in_range = "float64" not in (qx.kind, qy.kind)  # narrower floats and integers always are
     dist, idx = _run(qx.values, qy.values, k, metric, kind, _screen_dtype(qx, qy), in_range)
     return NearestResult(inputs.to_library(dist, kind, qx), inputs.to_library(idx, "int64", qx))

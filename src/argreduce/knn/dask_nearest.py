@@ -32,7 +32,7 @@ def nearest_dask(x: Any, y: Any, k: int, metric: str):
         raise ValueError(f"nearest(): x is {x.shape} and y is {y.shape}; both need rows and columns")
     if not 1 <= k <= m:
         raise ValueError(f"nearest(): k={k} is out of range; it must satisfy 1 <= k <= {m} (rows of y)")
-    kind = inputs.result_kind(_Kind(kx), _Kind(ky))
+    kind = inputs.result_kind(kx, ky)
     x, y = x.rechunk({1: -1}), y.rechunk({1: -1})
     y_starts = np.cumsum((0, *y.chunks[0][:-1]))
     x_starts = np.cumsum((0, *x.chunks[0][:-1]))
@@ -53,11 +53,6 @@ def nearest_dask(x: Any, y: Any, k: int, metric: str):
     if kind != "float64":
         dist = dist.astype(np.float32 if kind == "float32" else kind)  # exact: already rounded to kind
     return dist, da.concatenate(out_i)
-
-
-class _Kind:
-    def __init__(self, kind: str):
-        self.kind = kind
 
 
 def _block(xb, yb, x0, y0, k, metric, kx, ky):

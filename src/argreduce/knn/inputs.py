@@ -79,9 +79,9 @@ def widen(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.ndarr
     return out
 
 
-def result_kind(a: Input, b: Input) -> str:
-    """The distances' dtype: the wider float of the two; an integer input counts as float64."""
-    kinds = {a.kind, b.kind}
+def result_kind(a: str, b: str) -> str:
+    """The distances' dtype from the inputs' kinds: the wider float; an integer counts as float64."""
+    kinds = {a, b}
     if "int" in kinds or "float64" in kinds:
         return "float64"
     if kinds == {"float16"} or kinds == {"bfloat16"}:
