@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import argreduce as ar
 from argreduce.dask import open_file, reduce_file, sources
+from argreduce.reduction import ARGMAX, ARGMIN
 from dask_strategies import chunked_arrays, dims_for, splits
 
 
@@ -103,8 +104,8 @@ def stored(tmp_path_factory):
 def test_reduce_file_on_the_cluster(client, stored, name, dims):
     d, x = stored
     for is_max, fn in ((False, ar.argmin), (True, ar.argmax)):
-        got = reduce_file(str(d / name), None, dims, False, is_max, scheduler=client.scheduler.address,
-                          chunk_bytes=4000)
+        got = reduce_file(str(d / name), None, dims, False, ARGMAX if is_max else ARGMIN,
+                          scheduler=client.scheduler.address, chunk_bytes=4000)
         assert np.array_equal(got, fn(x, dims))
 
 
@@ -115,7 +116,7 @@ def test_the_client_never_reads_the_data(client, stored, monkeypatch):
         raise AssertionError("the client read a block")
 
     monkeypatch.setattr(sources, "_pread_into", no_reads_here)  # this process only, not the workers
-    got = reduce_file(str(d / "x.npy"), "npy", -1, False, False, scheduler=client.scheduler.address,
+    got = reduce_file(str(d / "x.npy"), "npy", -1, False, ARGMIN, scheduler=client.scheduler.address,
                       chunk_bytes=4000)
     assert np.array_equal(got, ar.argmin(x, -1))
     for name in ("x.npy", "x.zarr"):  # and the task graphs hold no data, only readers: < 1 kB a block

@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 import argreduce as ar
 from argreduce.dask import open_file, reduce_file
 from argreduce.dask.sources import npy_chunks, read_npy_header
+from argreduce.reduction import ARGMAX, ARGMIN
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_files_reduce_to_the_in_memory_answer(saved, name, dims, keepdim):
     d, x = saved
     assert open_file(str(d / name), chunk_bytes=100).npartitions > 10  # many blocks, small ones
     for is_max, fn in ((False, ar.argmin), (True, ar.argmax)):
-        got = reduce_file(str(d / name), None, dims, keepdim, is_max, chunk_bytes=100)
+        got = reduce_file(str(d / name), None, dims, keepdim, ARGMAX if is_max else ARGMIN, chunk_bytes=100)
         expected = fn(x, dims, keepdim)
         assert got.dtype == np.int64 and got.shape == np.shape(expected)
         assert np.array_equal(got, expected)
@@ -77,5 +78,5 @@ def test_zarr_group_needs_a_key_when_it_holds_several_arrays(tmp_path):
         a[...] = value
     with pytest.raises(ValueError, match="key="):
         open_file(str(tmp_path / "g.zarr"))
-    assert int(reduce_file(str(tmp_path / "g.zarr"), "zarr", None, False, False, key="a")) == 1
-    assert int(reduce_file(str(tmp_path / "g.zarr"), "zarr", None, False, True, key="b")) == 1
+    assert int(reduce_file(str(tmp_path / "g.zarr"), "zarr", None, False, ARGMIN, key="a")) == 1
+    assert int(reduce_file(str(tmp_path / "g.zarr"), "zarr", None, False, ARGMAX, key="b")) == 1

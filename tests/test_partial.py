@@ -8,13 +8,14 @@ import pytest
 import argreduce as ar
 from argreduce.adapters import adapt
 from argreduce.partial import Partial, global_index, merge_all
+from argreduce.reduction import ARGMAX, ARGMIN
 
 
 def block_partials(x: np.ndarray, is_max: bool, cuts):
     """Partials of 1-D blocks with their indices made global."""
     op = "argmax" if is_max else "argmin"
     for lo, hi in itertools.pairwise(cuts):
-        p = Partial.of_view(adapt(x[lo:hi], op).view, (True,), is_max)
+        p = Partial.of_view(adapt(x[lo:hi], op).view, (True,), ARGMAX if is_max else ARGMIN)
         yield Partial(p.keys, np.asarray(p.index + lo))
 
 
@@ -35,8 +36,8 @@ def test_blocks_merged_in_any_order_match_the_whole(seed, is_max):
 
 def test_nan_key_beats_every_value_and_ties_go_to_the_smaller_index():
     x = np.array([np.nan, -np.inf], dtype=np.float64)
-    nan_part = Partial.of_view(adapt(x[:1], "argmin").view, (True,), False)
-    inf_part = Partial.of_view(adapt(x[1:], "argmin").view, (True,), False)
+    nan_part = Partial.of_view(adapt(x[:1], "argmin").view, (True,), ARGMIN)
+    inf_part = Partial.of_view(adapt(x[1:], "argmin").view, (True,), ARGMIN)
     inf_part = Partial(inf_part.keys, np.asarray(inf_part.index + 1))
     assert int(merge_all([inf_part, nan_part]).index) == 0
     a = Partial(np.array([7], np.int64), np.array([5], np.int64))

@@ -1,3 +1,4 @@
+// run(): plan the problem, split it across threads, run the pieces, merge what threads shared.
 #include "argreduce.hpp"
 
 #include <algorithm>
@@ -5,12 +6,22 @@
 #include <vector>
 
 #include "executor.hpp"
-#include "kernels/table.hpp"
 #include "partial.hpp"
 #include "thread_pool.hpp"
 
 namespace argreduce {
 namespace {
+
+// How the work is cut: `pieces` slices of dim `dim` (of `extent` elements), handed out to
+// `threads` threads in contiguous runs. PyTorch's parallel_reduce makes the same choices
+// (TensorIteratorReduce.cpp: find_split_dim, two_pass_reduction), by bytes here rather than elements.
+struct WorkSplit {
+    int dim = -1;          // -1: a single element, nothing to split
+    int64_t extent = 1;
+    int threads = 1;
+    int64_t pieces = 1;
+    bool shared_outputs = false;  // cut along a reduced dim: threads fold into the same outputs
+};
 
 // The dim to cut into pieces: a kept dim if one is big enough (threads then write disjoint outputs
 // and need no merge), else the largest reduced dim (each thread then folds into private partials,
@@ -26,19 +37,41 @@ int split_dim(const Problem& p, int threads) {
     return best_kept >= 0 ? best_kept : best_any;
 }
 
-// True when every output receives exactly one (key, index) from one kernel call, so the partials
-// need no keys and no initial fill: the kernels store indices directly. That holds when a single
-// reduced dim is left, it is not cut into pieces, and the kernel takes it whole (the across-rows
-// kernel re-merges after each run of rows: across_rows_run, kernels/table.hpp).
-bool single_pass(const Plan& plan, int split, int64_t pieces, int itemsize) {
-    const Problem& p = plan.problem;
-    int reduced = 0;
-    for (const Dim& d : p.dims) reduced += d.reduced();
-    if (reduced != 1 || (p.dims[split].reduced() && pieces > 1)) return false;
-    if (plan.shape == Shape::ContiguousRows) return true;
-    if (plan.shape != Shape::AcrossRows) return false;
-    return p.dims[plan.row_dim].size <= across_rows_run(itemsize);
+WorkSplit split_work(const Problem& p, int itemsize, int max_threads) {
+    WorkSplit w;
+    if (p.dims.empty()) return w;
+    w.dim = split_dim(p, max_threads);
+    w.extent = p.dims[w.dim].size;
+    const int64_t numel = p.numel();
+    const int64_t threads = std::min<int64_t>({max_threads, numel * itemsize / kGrainBytes, w.extent});
+    w.threads = static_cast<int>(std::max<int64_t>(threads, 1));
+    w.pieces = std::min<int64_t>(w.extent, std::max<int64_t>(w.threads, numel / kPieceElements));
+    w.shared_outputs = p.dims[w.dim].reduced() && w.threads > 1;
+    return w;
 }
+
+// The partials of threads 1..n-1 when threads share outputs (thread 0 uses the caller's buffers),
+// each filled with the empty partial and folded into the caller's at the end.
+class PrivatePartials {
+public:
+    PrivatePartials(int threads, int64_t numel_out) : n_(numel_out) {
+        if (threads <= 1) return;
+        buf_.resize(static_cast<size_t>(2 * n_ * (threads - 1)));
+        for (int t = 1; t < threads; ++t) {
+            std::fill(keys(t), keys(t) + n_, kEmptyKey);
+            std::fill(indices(t), indices(t) + n_, kEmptyIndex);
+        }
+    }
+    int64_t* keys(int t) { return buf_.data() + 2 * n_ * (t - 1); }
+    int64_t* indices(int t) { return keys(t) + n_; }
+    void merge_into_first(int threads, int64_t* keys0, int64_t* indices0) {
+        for (int t = 1; t < threads; ++t) merge_partials(keys0, indices0, keys(t), indices(t), n_);
+    }
+
+private:
+    int64_t n_;
+    std::vector<int64_t> buf_;
+};
 
 }  // namespace
 
@@ -46,19 +79,14 @@ Status run(const Request& r) {
     if (r.numel_out == 0) return Status::Ok;
     const Plan plan = make_plan(r.layout);
     const Problem& p = plan.problem;
-    const Target target{r.layout.dtype, r.op, r.layout.swapped};
-    const int64_t numel = p.numel();
+    const Keying keying{r.layout.dtype, r.layout.swapped, r.rule};
+    const int itemsize = info(r.layout.dtype).itemsize;
+    const WorkSplit w = split_work(p, itemsize, r.threads);
 
-    const int d = p.dims.empty() ? -1 : split_dim(p, r.threads);
-    const int64_t extent = d < 0 ? 1 : p.dims[d].size;
-    const int64_t bytes = numel * info(r.layout.dtype).itemsize;
-    int threads = static_cast<int>(std::min<int64_t>({r.threads, bytes / kGrainBytes, extent}));
-    threads = std::max(threads, 1);
-    const int64_t pieces = std::min<int64_t>(extent, std::max<int64_t>(threads, numel / kPieceElements));
-
+    // Without caller keys, a single pass needs none; anything else folds through keys of its own.
     std::vector<int64_t> own_keys;
     int64_t* keys = r.keys;
-    if (!keys && !(d >= 0 && single_pass(plan, d, pieces, info(r.layout.dtype).itemsize))) {
+    if (!keys && !(w.dim >= 0 && single_pass(plan, w.dim, w.pieces, itemsize))) {
         own_keys.resize(static_cast<size_t>(r.numel_out));
         keys = own_keys.data();
     }
@@ -66,49 +94,30 @@ Status run(const Request& r) {
         std::fill(keys, keys + r.numel_out, kEmptyKey);
         std::fill(r.indices, r.indices + r.numel_out, kEmptyIndex);
     }
-    if (d < 0) {  // a single element
-        execute_serial(p, plan.shape, plan.row_dim, target, keys, r.indices);
+    if (w.dim < 0) {  // a single element
+        execute_serial(p, plan.kind, plan.row_dim, keying, keys, r.indices);
         return Status::Ok;
     }
 
-    // Threads that share outputs (split along a reduced dim) get private partials; thread 0 uses
-    // the caller's buffers.
-    const bool shared_outputs = p.dims[d].reduced() && threads > 1;  // never in a single pass
-    std::vector<int64_t> private_parts;
-    if (shared_outputs) {
-        private_parts.assign(static_cast<size_t>(2 * r.numel_out * (threads - 1)), 0);
-        for (int t = 1; t < threads; ++t) {
-            int64_t* k = private_parts.data() + 2 * r.numel_out * (t - 1);
-            std::fill(k, k + r.numel_out, kEmptyKey);
-            std::fill(k + r.numel_out, k + 2 * r.numel_out, kEmptyIndex);
-        }
-    }
-
+    PrivatePartials privates(w.shared_outputs ? w.threads : 1, r.numel_out);
     std::atomic<bool> stop{false};
     auto poll = [&] {
         if (!stop.load(std::memory_order_relaxed) && r.interrupted()) stop.store(true);
     };
     auto job = [&](int t) {
-        int64_t* k = keys;
-        int64_t* idx = r.indices;
-        if (shared_outputs && t > 0) {
-            k = private_parts.data() + 2 * r.numel_out * (t - 1);
-            idx = k + r.numel_out;
-        }
-        const int64_t first = pieces * t / threads, last = pieces * (t + 1) / threads;
+        const bool own = w.shared_outputs && t > 0;
+        int64_t* k = own ? privates.keys(t) : keys;
+        int64_t* idx = own ? privates.indices(t) : r.indices;
+        const int64_t first = w.pieces * t / w.threads, last = w.pieces * (t + 1) / w.threads;
         for (int64_t i = first; i < last && !stop.load(std::memory_order_relaxed); ++i) {
-            const Problem piece = slice(p, d, extent * i / pieces, extent * (i + 1) / pieces);
-            execute_serial(piece, plan.shape, plan.row_dim, target, k, idx);
-            if (t == 0) poll();
+            const Problem piece = slice(p, w.dim, w.extent * i / w.pieces, w.extent * (i + 1) / w.pieces);
+            execute_serial(piece, plan.kind, plan.row_dim, keying, k, idx);
+            if (t == 0) poll();  // Ctrl-C is noticed between pieces
         }
     };
-    parallel_run(threads, job, poll);
+    parallel_run(w.threads, job, poll);
     if (stop.load()) return Status::Interrupted;
-    if (shared_outputs)
-        for (int t = 1; t < threads; ++t) {
-            const int64_t* k = private_parts.data() + 2 * r.numel_out * (t - 1);
-            merge_partials(keys, r.indices, k, k + r.numel_out, r.numel_out);
-        }
+    if (w.shared_outputs) privates.merge_into_first(w.threads, keys, r.indices);
     return Status::Ok;
 }
 

@@ -3,14 +3,14 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include "keys.hpp"
 #include "plan.hpp"
+#include "rule.hpp"
 
 namespace argreduce {
 
 struct Request {
     Layout layout;
-    Op op = Op::Min;
+    Rule rule = Rule::Min;
     int64_t* indices = nullptr;  // numel_out int64, row-major over the kept dims
     int64_t* keys = nullptr;     // the same size, or nullptr when only the indices are wanted
     int64_t numel_out = 0;
@@ -25,8 +25,10 @@ enum class Status { Ok, Interrupted };
 // be non-empty; the caller checks the contract's argument rules first.
 Status run(const Request& request);
 
-// How many elements a call must have before the GIL is worth releasing.
-inline constexpr int64_t kGrainElements = int64_t(1) << 16;
+// torch's TensorIterator limit on dims when a dim is given; the contract keeps it for identical
+// errors (src/argreduce/_contract.py reads it as _core.MAX_DIMS; the fast path declines above it).
+inline constexpr int kMaxDims = 64;
+
 // How many bytes each thread must get before the work is split: waking a sleeping worker costs
 // 50-100 us on these machines, the time to read about 2-4 MiB, so below this one thread is faster
 // (measured: 4 MiB of float32 took 98 us on one thread and 142 us on two; 16 MiB, 470 and 396 us).

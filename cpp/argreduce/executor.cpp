@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kernels/table.hpp"
+#include "keys.hpp"
 #include "partial.hpp"
 
 namespace argreduce {
@@ -64,47 +65,45 @@ void pack(char* dst, const char* src, int64_t n, int64_t stride, int itemsize, b
     }
 }
 
-template <DType T, Op O>
-void keys_of_elements(const Problem& p, int64_t* keys, int64_t* indices, bool swap) {
+template <DType T, Rule R>
+void keys_of_elements(const Problem& p, bool swapped, int64_t* keys, int64_t* indices) {
     for_each_position(p, -1, -1, [&](const char* data, int64_t out, int64_t index) {
         char native[8];
-        pack(native, data, 1, info(T).itemsize, info(T).itemsize, swap);
-        merge_into(keys, indices, out, scalar_key<T, O>(native), index);
+        pack(native, data, 1, info(T).itemsize, info(T).itemsize, swapped);
+        merge_into(keys, indices, out, scalar_key<T, R>(native), index);
     });
 }
 
 // No reduced dim left (all were size 1 or broadcast): each output is one element, index fixed.
-void elementwise(const Problem& p, const Target& t, int64_t* keys, int64_t* indices) {
-#define ARGREDUCE_CASE(DT)                                                                 \
-    case DType::DT:                                                                        \
-        return t.op == Op::Min ? keys_of_elements<DType::DT, Op::Min>(p, keys, indices, t.swapped) \
-                               : keys_of_elements<DType::DT, Op::Max>(p, keys, indices, t.swapped);
-    switch (t.dtype) {
-        ARGREDUCE_CASE(Bool) ARGREDUCE_CASE(Int8) ARGREDUCE_CASE(UInt8) ARGREDUCE_CASE(Int16)
-        ARGREDUCE_CASE(UInt16) ARGREDUCE_CASE(Int32) ARGREDUCE_CASE(UInt32) ARGREDUCE_CASE(Int64)
-        ARGREDUCE_CASE(UInt64) ARGREDUCE_CASE(Float16) ARGREDUCE_CASE(BFloat16)
-        ARGREDUCE_CASE(Float32) ARGREDUCE_CASE(Float64)
-        case DType::Count: break;
-    }
-#undef ARGREDUCE_CASE
+void elementwise(const Problem& p, const Keying& keying, int64_t* keys, int64_t* indices) {
+    visit_dtype(keying.dtype, [&](auto t) {
+        constexpr DType T = decltype(t)::value;
+        switch (keying.rule) {
+#define ARGREDUCE_RULE_CASE(R, name, largest, nan) \
+    case Rule::R: return keys_of_elements<T, Rule::R>(p, keying.swapped, keys, indices);
+            ARGREDUCE_RULES(ARGREDUCE_RULE_CASE)
+#undef ARGREDUCE_RULE_CASE
+            case Rule::Count: break;
+        }
+    });
 }
 
 constexpr int64_t kPackBytes = 16384;  // a packed tile stays in L1
 
 // Strided or byte-swapped data: pack tiles into native contiguous memory, then run the same kernels.
-void strided(const Problem& p, int row_dim, const Target& t, const Kernels& k, int64_t* keys,
-             int64_t* indices) {
+void strided(const Problem& p, int row_dim, const Keying& keying, const Kernels& k, const Sink& sink) {
     const int inner = static_cast<int>(p.dims.size()) - 1;
     const Dim& in = p.dims[inner];
-    const int isz = info(t.dtype).itemsize;
+    const int isz = info(keying.dtype).itemsize;
     alignas(64) char buf[kPackBytes];
     if (in.reduced()) {
         const int64_t chunk = kPackBytes / isz;
         for_each_position(p, inner, -1, [&](const char* data, int64_t out, int64_t index) {
             for (int64_t c0 = 0; c0 < in.size; c0 += chunk) {
                 const int64_t n = in.size - c0 < chunk ? in.size - c0 : chunk;
-                pack(buf, data + c0 * in.in_stride, n, in.in_stride, isz, t.swapped);
-                k.rows(buf, n, 1, in.weight, 1, 0, 0, 0, keys, indices, out, index + c0 * in.weight);
+                pack(buf, data + c0 * in.in_stride, n, in.in_stride, isz, keying.swapped);
+                const Rows row{buf, n, 1, in.weight, 1, 0, 0, 0};
+                k.rows(row, shifted(sink, out, index + c0 * in.weight));
             }
         });
         return;
@@ -119,9 +118,9 @@ void strided(const Problem& p, int row_dim, const Target& t, const Kernels& k, i
                 const int64_t nr = rd.size - r0 < rows ? rd.size - r0 : rows;
                 for (int64_t r = 0; r < nr; ++r)
                     pack(buf + r * nc * isz, data + (r0 + r) * rd.in_stride + c0 * in.in_stride, nc,
-                         in.in_stride, isz, t.swapped);
-                k.cols(buf, nc, in.out_stride, nr, nc * isz, rd.weight, keys, indices, out + c0 * in.out_stride,
-                       index + r0 * rd.weight);
+                         in.in_stride, isz, keying.swapped);
+                const Cols tile{buf, nc, in.out_stride, nr, nc * isz, rd.weight};
+                k.cols(tile, shifted(sink, out + c0 * in.out_stride, index + r0 * rd.weight));
             }
         }
     });
@@ -129,40 +128,40 @@ void strided(const Problem& p, int row_dim, const Target& t, const Kernels& k, i
 
 }  // namespace
 
-void execute_serial(const Problem& p, Shape shape, int row_dim, const Target& t, int64_t* keys,
+void execute_serial(const Problem& p, LoopKind kind, int row_dim, const Keying& keying, int64_t* keys,
                     int64_t* indices) {
-    const Kernels& k = kernels().get(t.dtype, t.op);
+    const Kernels& k = kernels().get(keying.dtype, keying.rule);
+    const Sink sink{keys, indices, 0, 0};
     const int inner = static_cast<int>(p.dims.size()) - 1;
-    switch (shape) {
-        case Shape::Elementwise:
-            return elementwise(p, t, keys, indices);
-        case Shape::ContiguousRows: {
-            // The dim just outside the row becomes the kernel's row loop (a kept dim: many outputs;
-            // a reduced one: more of the same output).
-            const int outer = inner - 1;
-            const Dim none{1, 0, 0, 0};
-            const Dim& o = outer >= 0 ? p.dims[outer] : none;
-            const Dim& in = p.dims[inner];
-            const int isz = info(t.dtype).itemsize;
-            if (in.in_stride == isz && in.size * isz <= kShortRowBytes && !o.reduced() && o.size >= kShortRowsMin)
-                return for_each_position(p, inner, outer, [&](const char* data, int64_t out, int64_t index) {
-                    k.short_rows(data, in.size, in.weight, o.size, o.in_stride, o.out_stride, keys, indices, out,
-                                 index);
-                });
-            return for_each_position(p, inner, outer, [&](const char* data, int64_t out, int64_t index) {
-                k.rows(data, in.size, in.in_stride / isz, in.weight, o.size, o.in_stride,
-                       o.out_stride, o.weight, keys, indices, out, index);
+    const int isz = info(keying.dtype).itemsize;
+    const Dim none{1, 0, 0, 0};
+    // Rows: the dim just outside the row is the kernel's row loop (a kept dim: many outputs; a
+    // reduced one: more of the same output).
+    const Dim& in = inner >= 0 ? p.dims[inner] : none;
+    const Dim& outer = inner >= 1 ? p.dims[inner - 1] : none;
+    switch (kind) {
+        case LoopKind::Elementwise:
+            return elementwise(p, keying, keys, indices);
+        case LoopKind::ContiguousRows:
+            return for_each_position(p, inner, inner - 1, [&](const char* data, int64_t out, int64_t index) {
+                const Rows rows{data, in.size, in.in_stride / isz, in.weight, outer.size, outer.in_stride,
+                                outer.out_stride, outer.weight};
+                k.rows(rows, shifted(sink, out, index));
             });
-        }
-        case Shape::AcrossRows: {
-            const Dim& in = p.dims[inner];
+        case LoopKind::ShortRows:
+            return for_each_position(p, inner, inner - 1, [&](const char* data, int64_t out, int64_t index) {
+                const Rows rows{data, in.size, 1, in.weight, outer.size, outer.in_stride, outer.out_stride, 0};
+                k.short_rows(rows, shifted(sink, out, index));
+            });
+        case LoopKind::AcrossRows: {
             const Dim& rd = p.dims[row_dim];
             return for_each_position(p, inner, row_dim, [&](const char* data, int64_t out, int64_t index) {
-                k.cols(data, in.size, in.out_stride, rd.size, rd.in_stride, rd.weight, keys, indices, out, index);
+                const Cols cols{data, in.size, in.out_stride, rd.size, rd.in_stride, rd.weight};
+                k.cols(cols, shifted(sink, out, index));
             });
         }
-        case Shape::Strided:
-            return strided(p, row_dim, t, k, keys, indices);
+        case LoopKind::Strided:
+            return strided(p, row_dim, keying, k, sink);
     }
 }
 

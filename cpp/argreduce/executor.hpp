@@ -1,18 +1,21 @@
 // Runs one planned (sub)problem on the calling thread, folding results into the partials.
 #pragma once
 #include <cstdint>
-#include "keys.hpp"
+#include "dtype.hpp"
 #include "plan.hpp"
+#include "rule.hpp"
 
 namespace argreduce {
 
-struct Target {
+// How elements become keys: their type, their byte order and the reduction's rule (keys.hpp).
+struct Keying {
     DType dtype;
-    Op op;
     bool swapped;
+    Rule rule;
 };
 
-void execute_serial(const Problem& p, Shape shape, int row_dim, const Target& t, int64_t* keys,
+// `kind` and `row_dim` come from the plan of the whole problem; `p` may be one thread's slice of it.
+void execute_serial(const Problem& p, LoopKind kind, int row_dim, const Keying& keying, int64_t* keys,
                     int64_t* indices);
 
 }  // namespace argreduce

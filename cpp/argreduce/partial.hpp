@@ -1,22 +1,19 @@
 // The one rule of the contract, as a mergeable partial result.
 //
-// A Partial is the best (key, index) seen so far for one output element. Smaller key wins; equal
-// keys go to the smaller index. NaN keys are the smallest of all (keys.hpp), so "first NaN wins"
-// and "ties go to the first index" are the same rule. The empty partial {KMAX, KMAX} loses to every
-// real element, including one whose key is KMAX, because every real index is smaller.
+// A partial is the best (key, index) seen so far for one output element. Smaller key wins; equal
+// keys go to the smaller index. Under a NaN-wins rule NaN keys are the smallest of all (keys.hpp),
+// so "first NaN wins" and "ties go to the first index" are the same rule. The empty partial
+// {kEmptyKey, kEmptyIndex} loses to every real element, including one whose key is KMAX, because
+// every real index is smaller.
 //
-// The helpers are `static` so that each per-ISA translation unit keeps its own copy (see simd.hpp).
+// The helpers are `static` so that each per-ISA translation unit keeps its own copy (see simd.hpp):
+// an inline function compiled with AVX-512 flags must never be linked into a baseline caller.
 // Every merge in the project goes through `better`: per-block results inside a kernel, per-thread
 // results in the pool, per-chunk results in the command-line tool and per-block results on Dask.
 #pragma once
 #include <cstdint>
 
 namespace argreduce {
-
-struct Partial {
-    int64_t key;
-    int64_t index;
-};
 
 inline constexpr int64_t kEmptyKey = INT64_MAX;
 inline constexpr int64_t kEmptyIndex = INT64_MAX;
@@ -41,8 +38,25 @@ static inline void merge_into(int64_t* keys, int64_t* indices, int64_t i, int64_
 
 // Merges n partials (b) into n partials (a), element by element.
 static inline void merge_partials(int64_t* keys_a, int64_t* idx_a, const int64_t* keys_b, const int64_t* idx_b,
-                           int64_t n) {
+                                  int64_t n) {
     for (int64_t i = 0; i < n; ++i) merge_into(keys_a, idx_a, i, keys_b[i], idx_b[i]);
+}
+
+// Where a kernel call's results go: output element `out + o` receives (key, `index` + i) through
+// the one comparator. A plain struct (no member functions: see the note on `static` above).
+struct Sink {
+    int64_t* keys;     // nullptr in a single pass (merge_into)
+    int64_t* indices;
+    int64_t out;       // the output element of the call's first row or column
+    int64_t index;     // the index of the call's first element
+};
+
+static inline void put(const Sink& s, int64_t o, int64_t key, int64_t i) {
+    merge_into(s.keys, s.indices, s.out + o, key, s.index + i);
+}
+
+static inline Sink shifted(const Sink& s, int64_t out, int64_t index) {
+    return {s.keys, s.indices, s.out + out, s.index + index};
 }
 
 }  // namespace argreduce

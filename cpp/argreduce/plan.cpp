@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/table.hpp"
+
 namespace argreduce {
 
 int64_t Problem::numel() const {
@@ -35,15 +37,24 @@ bool can_merge(const Dim& outer, const Dim& inner) {
            outer.out_stride == inner.size * inner.out_stride && outer.weight == inner.size * inner.weight;
 }
 
-Shape classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
+LoopKind classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
     int innermost_reduced = -1;
     for (int i = static_cast<int>(p.dims.size()) - 1; i >= 0 && innermost_reduced < 0; --i)
         if (p.dims[i].reduced()) innermost_reduced = i;
     *row_dim = innermost_reduced;
-    if (innermost_reduced < 0) return Shape::Elementwise;
-    const Dim& inner = p.dims.back();
-    if (swapped) return Shape::Strided;
-    if (inner.in_stride == itemsize) return inner.reduced() ? Shape::ContiguousRows : Shape::AcrossRows;
+    if (innermost_reduced < 0) return LoopKind::Elementwise;
+    const int inner_at = static_cast<int>(p.dims.size()) - 1;
+    const Dim& inner = p.dims[inner_at];
+    if (swapped) return LoopKind::Strided;
+    if (inner.in_stride == itemsize && !inner.reduced()) return LoopKind::AcrossRows;
+    if (inner.in_stride == itemsize) {
+        // The dim just outside the row is the kernel's row loop: many short rows, each its own
+        // output, go to the short-rows kernel.
+        const Dim* outer = inner_at > 0 ? &p.dims[inner_at - 1] : nullptr;
+        const bool short_rows = inner.size * itemsize <= kShortRowBytes && outer && !outer->reduced() &&
+                                outer->size >= kShortRowsMin;
+        return short_rows ? LoopKind::ShortRows : LoopKind::ContiguousRows;
+    }
     // A reduced row with a small power-of-two step (x[::2]) is still read as contiguous memory by
     // the row kernel, which masks the lanes in between (contiguous_rows.hpp): cheaper than packing
     // while the row is at least half dense. The step divides every ISA's lane count: 16-byte
@@ -51,8 +62,8 @@ Shape classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
     const int64_t step = inner.in_stride / itemsize;
     if (inner.reduced() && inner.in_stride % itemsize == 0 && (step == 2 || step == 4) &&
         step * itemsize <= 16)
-        return Shape::ContiguousRows;
-    return Shape::Strided;
+        return LoopKind::ContiguousRows;
+    return LoopKind::Strided;
 }
 
 }  // namespace
@@ -91,7 +102,7 @@ Plan make_plan(const Layout& l) {
     }
     p.dims = std::move(merged);
     Plan plan;
-    plan.shape = classify(p, info(l.dtype).itemsize, l.swapped, &plan.row_dim);
+    plan.kind = classify(p, info(l.dtype).itemsize, l.swapped, &plan.row_dim);
     plan.problem = std::move(p);
     return plan;
 }
@@ -104,6 +115,22 @@ Problem slice(const Problem& p, int d, int64_t begin, int64_t end) {
     s.index_offset += begin * dim.weight;
     s.dims[d].size = end - begin;
     return s;
+}
+
+bool single_pass(const Plan& plan, int split_dim, int64_t pieces, int itemsize) {
+    const Problem& p = plan.problem;
+    int reduced = 0;
+    for (const Dim& d : p.dims) reduced += d.reduced();
+    if (reduced != 1 || (p.dims[split_dim].reduced() && pieces > 1)) return false;
+    switch (plan.kind) {
+        case LoopKind::ContiguousRows:
+        case LoopKind::ShortRows:
+            return true;
+        case LoopKind::AcrossRows:
+            return p.dims[plan.row_dim].size <= across_rows_run(itemsize);
+        default:
+            return false;
+    }
 }
 
 }  // namespace argreduce

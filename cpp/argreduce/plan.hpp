@@ -21,13 +21,20 @@ struct Dim {
     bool reduced() const { return out_stride == 0 && weight != 0; }
 };
 
-// The three loop shapes kernels exist for (plus the trivial one with nothing left to reduce).
-enum class Shape {
+// The loop shapes kernels exist for (plus the trivial one with nothing left to reduce). make_plan
+// chooses one, here and nowhere else.
+enum class LoopKind {
     Elementwise,     // no reduced dim has more than one distinct element: keys copied, index fixed
     ContiguousRows,  // innermost dim reduced, unit stride (or a step of 2 or 4): a row kernel
+    ShortRows,       // contiguous rows of at most kShortRowBytes, many of them, each its own output
     AcrossRows,      // innermost dim kept, unit stride: lane-wise best across rows
     Strided,         // anything else (strided inner dim, byte-swapped): packed into tiles first
 };
+
+// Rows this short (in bytes) and at least this many take the short-rows kernel: a row-kernel call
+// per 32-byte row would cost more than the row.
+inline constexpr int64_t kShortRowBytes = 64;
+inline constexpr int64_t kShortRowsMin = 8;
 
 struct Problem {
     const char* data = nullptr;
@@ -39,7 +46,7 @@ struct Problem {
 
 struct Plan {
     Problem problem;
-    Shape shape;
+    LoopKind kind;
     int row_dim = -1;          // AcrossRows / Strided-kept: the reduced dim walked as rows
 };
 
@@ -57,5 +64,11 @@ Plan make_plan(const Layout& layout);
 
 // The same problem restricted to [begin, end) along dim `d` (used to split work across threads).
 Problem slice(const Problem& p, int d, int64_t begin, int64_t end);
+
+// True when every output receives exactly one (key, index) from one kernel call, so the partials
+// need no keys and no initial fill: the kernels store indices directly. That holds when a single
+// reduced dim is left, it is not cut into pieces along `split_dim`, and the kernel takes it whole
+// (the across-rows kernel re-merges after each run of rows: across_rows_run, kernels/table.hpp).
+bool single_pass(const Plan& plan, int split_dim, int64_t pieces, int itemsize);
 
 }  // namespace argreduce

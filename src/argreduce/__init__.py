@@ -1,10 +1,13 @@
 """argreduce: exact torch-compatible argmin/argmax for any array, at memory speed."""
 
-from .api import argmax, argmin
+from .api import ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin
 from .engine import isa
 from .knn import nearest
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
 
-__all__ = ["Partial", "argmax", "argmin", "get_num_threads", "isa", "nearest", "set_num_threads"]
+__all__ = [
+    "Partial", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min", "nanargmax",
+    "nanargmin", "nearest", "set_num_threads",
+]
 __version__ = "0.1.0"

@@ -11,18 +11,19 @@ more than a small argmin itself; it declines anything unusual, and the general p
 
 from __future__ import annotations
 
-import math
 import operator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import _core, adapters
-from .engine import kept_shape, reduce_view
+from ._contract import reduced_mask, result_shape, wrap_dims
+from .adapters.values import gather
+from .engine import reduce_present
+from .reduction import ARGMAX, ARGMIN, MAX, MIN, NANARGMAX, NANARGMIN, Reduction
 from .threads import get_num_threads
 
 _UNSET: Any = object()
-_MAX_DIMS = 64  # torch's TensorIterator limit, kept for identical errors
 
 
 def _type_name(v: Any) -> str:
@@ -61,41 +62,6 @@ def _parse_dims(op: str, dim: Any) -> tuple[int, ...] | None:
     return (_as_dim(op, dim),)
 
 
-def _wrap_dims(dims: tuple[int, ...], ndim: int) -> tuple[int, ...]:
-    # As torch checks any dim list: every dim in range first, then no repeats.
-    lo, hi = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
-    for d in dims:
-        if not lo <= d <= hi:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})")
-    wrapped = []
-    for d in dims:
-        w = d % ndim if ndim else 0
-        if w in wrapped:
-            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
-        wrapped.append(w)
-    return tuple(wrapped)
-
-
-def _reduced_mask(op: str, shape: tuple[int, ...], dims: tuple[int, ...] | None) -> tuple[bool, ...]:
-    """Which dims are reduced, after the dim-range, dim-count and emptiness errors, in that order."""
-    ndim = len(shape)
-    wrapped = tuple(range(ndim)) if dims is None else _wrap_dims(dims, ndim)
-    if dims is not None and ndim > _MAX_DIMS:  # after the range check, as in torch
-        raise RuntimeError(f"only tensors with up to {_MAX_DIMS} dims are supported")
-    if dims is None and math.prod(shape) == 0:
-        raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
-    for d in wrapped:
-        if ndim and shape[d] == 0:  # a 0-d input's dim 0 / -1 names no real dim
-            raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
-    return tuple(d in wrapped for d in range(ndim))
-
-
-def _result_shape(shape: tuple[int, ...], reduced: tuple[bool, ...], keepdim: bool) -> tuple[int, ...]:
-    if keepdim:
-        return tuple(1 if r else n for n, r in zip(shape, reduced, strict=True))
-    return kept_shape(shape, reduced)
-
-
 def _check_out(op: str, out: Any, shape: tuple[int, ...]) -> None:
     dtype = getattr(out, "dtype", None)
     if str(dtype) not in ("int64", "torch.int64"):
@@ -118,51 +84,106 @@ def _fill_out(out: Any, result: np.ndarray) -> Any:
     return out
 
 
-def _arg_reduce(op: str, is_max: bool, input: Any, dim: Any, keepdim: Any, out: Any) -> Any:
+class ValuesIndices(NamedTuple):
+    """What ``min(x, dim)`` and ``max(x, dim)`` return, as torch.min does: the values and their indices."""
+
+    values: Any
+    indices: Any
+
+
+def _where_mask(op: str, where: Any) -> np.ndarray | None:
+    """``where=`` as a NumPy bool array (any input library), checked as an argument."""
+    if where is None:
+        return None
+    if adapters.is_torch_tensor(where):
+        where = where.detach().cpu().numpy()
+    w = np.asarray(where)
+    if w.dtype != np.bool_:
+        raise TypeError(f"{op}(): argument 'where' must be a boolean array, not {w.dtype}")
+    return w
+
+
+def _present(op: str, present: np.ndarray | None, where: np.ndarray | None,
+             shape: tuple[int, ...]) -> np.ndarray | None:
+    if where is None:
+        return present
+    try:
+        w = np.broadcast_to(where, shape)
+    except ValueError:
+        raise ValueError(f"{op}(): where= of shape {where.shape} does not broadcast to the input's shape "
+                         f"{shape}") from None
+    return w if present is None else w & present
+
+
+def _values(adapted: adapters.Adapted, reduced: tuple[bool, ...], index: np.ndarray,
+            shape: tuple[int, ...]) -> Any:
+    view = adapted.view
+    values = gather(view.owner, view.shape, reduced, index)
+    if adapters.is_torch_tensor(values):
+        return values.reshape(shape)
+    return adapted.wrap(np.asarray(values).reshape(shape))
+
+
+def _reduce(reduction: Reduction, input: Any, dim: Any, keepdim: Any, out: Any, where: Any) -> Any:
+    """Every reduction of the family, after its aliases: the contract's checks in torch's order, then
+    the core (engine.reduce_present), then the result in the caller's library."""
+    op = reduction.name
     dims = _parse_dims(op, dim)
     if type(keepdim) is not bool:
         raise TypeError(f"{op}(): argument 'keepdim' must be bool, not {_type_name(keepdim)}")
+    mask = _where_mask(op, where)
     if adapters.is_dask_array(input):
-        from .dask import dask_arg_reduce
+        from .dask.arg_reduce import dask_arg_reduce
 
-        return dask_arg_reduce(op, is_max, input, dims, keepdim, out)
+        return dask_arg_reduce(reduction, input, dims, keepdim, out, where)
     if adapters.off_cpu(input):
-        return _on_device(op, is_max, input, dims, keepdim)
+        if mask is not None or reduction.skip_nan or reduction.values:
+            raise TypeError(f"{op}(): arrays on another device are reduced there by argmin/argmax only; "
+                            "move the array to the CPU")
+        return _on_device(reduction, input, dims, keepdim)
 
     adapted = adapters.adapt(input, op)  # dtype errors
     view = adapted.view
-    reduced = _reduced_mask(op, view.shape, dims)
-    shape = _result_shape(view.shape, reduced, keepdim)
+    reduced = reduced_mask(op, view.shape, dims, numel_error=RuntimeError if reduction.values else IndexError)
+    shape = result_shape(view.shape, reduced, keepdim)
     if out is not None:
         _check_out(op, out, shape)
-    result = reduce_view(view, reduced, is_max).reshape(shape)
-    return _fill_out(out, result) if out is not None else adapted.wrap(result)
+    index = reduce_present(view, reduced, reduction, _present(op, adapted.present, mask, view.shape))
+    result = index.reshape(shape)
+    indices = _fill_out(out, result) if out is not None else adapted.wrap(result)
+    if not reduction.values:
+        return indices
+    values = _values(adapted, reduced, index, shape)
+    return values if dims is None else ValuesIndices(values, indices)
 
 
-def _on_device(op: str, is_max: bool, x: Any, dims: tuple[int, ...] | None, keepdim: bool) -> Any:
-    wrapped = tuple(range(x.ndim)) if dims is None else _wrap_dims(dims, x.ndim)
+def _on_device(reduction: Reduction, x: Any, dims: tuple[int, ...] | None, keepdim: bool) -> Any:
+    wrapped = tuple(range(x.ndim)) if dims is None else wrap_dims(dims, x.ndim)
     if adapters.is_torch_tensor(x):
         from .adapters.torch_adapter import reduce_on_device
     else:
         from .adapters.dlpack_adapter import reduce_on_device
-    return reduce_on_device(x, wrapped, keepdim, is_max)
+    return reduce_on_device(x, wrapped, keepdim, reduction.largest)
 
 
-def _entry(op: str, is_max: bool, input: Any, dim: Any, keepdim: Any, out: Any, axis: Any,
-           keepdims: Any) -> Any:
-    """argmin and argmax: the fast path when it applies, else aliases resolved and the general path."""
-    if type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET:
-        r = _core.reduce_numpy_fast(input, None if dim is _UNSET else dim,
-                                    False if keepdim is _UNSET else keepdim, is_max, get_num_threads())
+def _entry(reduction: Reduction, input: Any, dim: Any, keepdim: Any, out: Any, axis: Any,
+           keepdims: Any, where: Any = None) -> Any:
+    """Every public function: the fast path when it applies, else aliases resolved and the general path."""
+    if (type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET and where is None
+            and not reduction.skip_nan and not reduction.values):
+        fast_dim = None if dim is _UNSET else dim
+        fast_keepdim = False if keepdim is _UNSET else keepdim
+        r = _core.reduce_numpy_fast(input, fast_dim, fast_keepdim, reduction.rule, get_num_threads())
         if r is not None:
             return r
+    op = reduction.name
     dim = _alias(op, "dim", dim, "axis", axis, None)
     keepdim = _alias(op, "keepdim", keepdim, "keepdims", keepdims, False)
-    return _arg_reduce(op, is_max, input, dim, keepdim, out)
+    return _reduce(reduction, input, dim, keepdim, out, where)
 
 
 def argmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
-           keepdims: Any = _UNSET) -> Any:
+           keepdims: Any = _UNSET, where: Any = None) -> Any:
     """Index of the minimum of ``input``: torch.argmin's semantics for any array.
 
     ``dim=None`` gives the index into the row-major flattening (shape ``()``); an int reduces that
@@ -175,11 +196,11 @@ def argmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = N
     >>> int(ar.argmin(x)), ar.argmin(x, dim=0).tolist(), ar.argmin(x, dim=1).tolist()
     (3, [1, 0, 1], [1, 0])
     """
-    return _entry("argmin", False, input, dim, keepdim, out, axis, keepdims)
+    return _entry(ARGMIN, input, dim, keepdim, out, axis, keepdims, where)
 
 
 def argmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
-           keepdims: Any = _UNSET) -> Any:
+           keepdims: Any = _UNSET, where: Any = None) -> Any:
     """Index of the maximum of ``input``: torch.argmax's semantics for any array.
 
     The same rules as :func:`argmin`, with max for min (NaN still wins).
@@ -189,4 +210,54 @@ def argmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = N
     >>> int(ar.argmax(x)), ar.argmax(x, dim=0).tolist(), ar.argmax(x, dim=-1, keepdim=True).tolist()
     (0, [0, 1, 0], [[0], [1]])
     """
-    return _entry("argmax", True, input, dim, keepdim, out, axis, keepdims)
+    return _entry(ARGMAX, input, dim, keepdim, out, axis, keepdims, where)
+
+
+def nanargmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
+              keepdims: Any = _UNSET, where: Any = None) -> Any:
+    """Index of the minimum with NaN (and NaT) skipped: NumPy's nanargmin, with argmin's arguments.
+
+    Ties go to the smallest index, -0.0 equals +0.0; a slice with nothing but NaN raises
+    ``ValueError("All-NaN slice encountered")``. Dims, keepdim, out= and the errors are argmin's.
+
+    >>> import argreduce as ar
+    >>> int(ar.nanargmin([1.0, float("nan"), 0.0, float("nan")]))
+    2
+    """
+    return _entry(NANARGMIN, input, dim, keepdim, out, axis, keepdims, where)
+
+
+def nanargmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
+              keepdims: Any = _UNSET, where: Any = None) -> Any:
+    """Index of the maximum with NaN (and NaT) skipped: NumPy's nanargmax, with argmax's arguments.
+
+    >>> import argreduce as ar
+    >>> int(ar.nanargmax([1.0, float("nan"), 0.0, float("nan")]))
+    0
+    """
+    return _entry(NANARGMAX, input, dim, keepdim, out, axis, keepdims, where)
+
+
+def min(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, axis: Any = _UNSET, keepdims: Any = _UNSET,
+        where: Any = None) -> Any:
+    """The smallest value, as torch.min: ``min(x)`` is the value alone; ``min(x, dim)`` the namedtuple
+    ``(values, indices)``, indices as :func:`argmin` gives them and values the elements there, bit for
+    bit (the first NaN's payload, the sign of the first zero), in the input's dtype and library.
+
+    >>> import argreduce as ar
+    >>> r = ar.min([[8, 3, 5], [2, 7, 4]], dim=1)
+    >>> r.values.tolist(), r.indices.tolist()
+    ([3, 2], [1, 0])
+    """
+    return _entry(MIN, input, dim, keepdim, None, axis, keepdims, where)
+
+
+def max(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, axis: Any = _UNSET, keepdims: Any = _UNSET,
+        where: Any = None) -> Any:
+    """The largest value, as torch.max: the same rules as :func:`min`, with max for min.
+
+    >>> import argreduce as ar
+    >>> int(ar.max([[8, 3, 5], [2, 7, 4]]))
+    8
+    """
+    return _entry(MAX, input, dim, keepdim, None, axis, keepdims, where)

@@ -2,7 +2,9 @@
 
 A partial holds, per output element, the best element seen so far as an order-preserving integer
 key and its index. Merging two partials keeps, element by element, the smaller key, and on equal
-keys the smaller index: the contract's NaN and tie rules at once, because NaN has the smallest key.
+keys the smaller index: the contract's NaN and tie rules at once, because the reduction's rule put
+NaN at the smallest key (NaN wins) or the largest (NaN skipped). Partials merge only with partials
+of the same reduction and dtype: keys of different rules do not compare.
 The comparison runs in the native core, the same code that merges per-thread results, so there is
 no second copy of the rule in Python.
 """
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _core
+from ._contract import kept_shape
 from .adapters import StridedView
-from .engine import kept_shape, reduce_view
+from .engine import reduce_view
+from .reduction import Reduction
 
 
 @dataclass
@@ -26,11 +30,11 @@ class Partial:
     index: np.ndarray
 
     @classmethod
-    def of_view(cls, view: StridedView, reduced: tuple[bool, ...], is_max: bool) -> Partial:
+    def of_view(cls, view: StridedView, reduced: tuple[bool, ...], reduction: Reduction) -> Partial:
         """The partial of one block. Indices are local: into the flattening of the block's reduced dims."""
         shape = kept_shape(view.shape, reduced)
         keys = np.empty(shape, dtype=np.int64)
-        index = reduce_view(view, reduced, is_max, keys=keys)
+        index = reduce_view(view, reduced, reduction, keys=keys)
         return cls(keys, index)
 
     def merge(self, other: Partial) -> Partial:

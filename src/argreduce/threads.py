@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import os
 
-_ENV = "ARGREDUCE_NUM_THREADS"
+NUM_THREADS_ENV = "ARGREDUCE_NUM_THREADS"
 _override: int | None = None
 _default_cache: int | None = None  # the environment is read once, at first use
 
 
 def _default() -> int:
-    env = os.environ.get(_ENV, "").strip()
+    env = os.environ.get(NUM_THREADS_ENV, "").strip()
     if env:
         try:
             n = int(env)
         except ValueError:
-            raise ValueError(f"{_ENV} must be a positive integer, not {env!r}") from None
+            raise ValueError(f"{NUM_THREADS_ENV} must be a positive integer, not {env!r}") from None
         if n < 1:
-            raise ValueError(f"{_ENV} must be a positive integer, not {env!r}")
+            raise ValueError(f"{NUM_THREADS_ENV} must be a positive integer, not {env!r}")
         return n
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))

@@ -4,10 +4,14 @@
 // Ctrl-C seen by the core into KeyboardInterrupt.
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "argreduce/argreduce.hpp"
@@ -23,10 +27,17 @@ using namespace nb::literals;
 namespace {
 
 using Int64Array = nb::ndarray<int64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+// An output buffer of any shape (the kept dims' shape), written in place.
+using Int64Out = nb::ndarray<int64_t, nb::c_contig, nb::device::cpu>;
+
+argreduce::Rule rule_of(int rule) {
+    if (rule < 0 || rule >= argreduce::kRuleCount) throw nb::value_error("argreduce core: unknown rule");
+    return static_cast<argreduce::Rule>(rule);
+}
 
 void reduce(uintptr_t address, const std::string& dtype, std::vector<int64_t> shape, std::vector<int64_t> strides,
-            bool swapped, std::vector<bool> reduced, bool is_max, uintptr_t indices, uintptr_t keys,
-            int64_t numel_out, int threads) {
+            bool swapped, std::vector<bool> reduced, int rule, Int64Out indices, std::optional<Int64Out> keys,
+            int threads) {
     argreduce::Request r;
     if (!argreduce::parse_dtype(dtype.c_str(), &r.layout.dtype))
         throw nb::type_error(("argreduce core: unsupported dtype " + dtype).c_str());
@@ -38,15 +49,17 @@ void reduce(uintptr_t address, const std::string& dtype, std::vector<int64_t> sh
         if (reduced[d] && shape[d] == 0) throw nb::value_error("argreduce core: empty reduced dim");
         if (!reduced[d]) expected_out *= shape[d];
     }
-    if (expected_out != numel_out) throw nb::value_error("argreduce core: output size does not match");
+    const int64_t numel_out = static_cast<int64_t>(indices.size());
+    if (expected_out != numel_out || (keys && static_cast<int64_t>(keys->size()) != numel_out))
+        throw nb::value_error("argreduce core: output size does not match");
     r.layout.data = reinterpret_cast<const char*>(address);
     r.layout.swapped = swapped;
     r.layout.shape = std::move(shape);
     r.layout.strides = std::move(strides);
     r.layout.reduced = std::move(reduced);
-    r.op = is_max ? argreduce::Op::Max : argreduce::Op::Min;
-    r.indices = reinterpret_cast<int64_t*>(indices);
-    r.keys = reinterpret_cast<int64_t*>(keys);
+    r.rule = rule_of(rule);
+    r.indices = indices.data();
+    r.keys = keys ? keys->data() : nullptr;
     r.numel_out = numel_out;
     r.threads = threads < 1 ? 1 : threads;
     run_from_python(r);
@@ -58,6 +71,38 @@ void merge(Int64Array keys_a, Int64Array idx_a, Int64Array keys_b, Int64Array id
         throw nb::value_error("argreduce core: partials to merge differ in length");
     nb::gil_scoped_release release;
     argreduce::merge_partials(keys_a.data(), idx_a.data(), keys_b.data(), idx_b.data(), static_cast<int64_t>(n));
+}
+
+// The one dtype list (dtype.hpp), for Python's tables: (name, itemsize, kind) in enum order.
+std::vector<std::tuple<std::string, int, std::string>> dtypes() {
+    static const char* kinds[] = {"bool", "signed", "unsigned", "float", "time"};
+    std::vector<std::tuple<std::string, int, std::string>> out;
+    for (const argreduce::DTypeInfo& d : argreduce::kDTypes)
+        out.emplace_back(d.name, d.itemsize, kinds[static_cast<int>(d.kind)]);
+    return out;
+}
+
+// The rule list (rule.hpp): name -> the number reduce() takes.
+std::vector<std::string> rules() {
+    std::vector<std::string> out;
+    for (const argreduce::RuleInfo& r : argreduce::kRules) out.emplace_back(r.name);
+    return out;
+}
+
+// For tests: whether every (dtype, rule) slot of every table this processor runs is filled.
+std::vector<std::string> empty_table_slots() {
+    const argreduce::KernelTable* tables[3];
+    const int n = argreduce::available_tables(tables, 3);
+    std::vector<std::string> out;
+    for (int t = 0; t < n; ++t)
+        for (int d = 0; d < argreduce::kDTypeCount; ++d)
+            for (int r = 0; r < argreduce::kRuleCount; ++r) {
+                const argreduce::Kernels& k = tables[t]->k[d][r];
+                if (!k.rows || !k.cols || !k.short_rows)
+                    out.push_back(std::string(tables[t]->isa) + "/" + argreduce::kDTypes[d].name + "/" +
+                                  argreduce::kRules[r].name);
+            }
+    return out;
 }
 
 std::vector<std::string> available_isas() {
@@ -73,11 +118,11 @@ std::vector<std::string> available_isas() {
 NB_MODULE(_core, m) {
     m.doc() = "argreduce's native core (private: use argreduce.argmin / argreduce.argmax)";
     m.def("reduce", &reduce, "address"_a, "dtype"_a, "shape"_a, "strides"_a, "swapped"_a, "reduced"_a,
-          "is_max"_a, "indices"_a, "keys"_a, "numel_out"_a, "threads"_a,
-          "Fill `indices` (and `keys`, if nonzero) with the arg-reduction of a strided array.");
+          "rule"_a, "indices"_a, "keys"_a.none(), "threads"_a,
+          "Fill `indices` (and `keys`, if given) with the arg-reduction of a strided array under rule number `rule`.");
     m.def("merge", &merge, "keys_a"_a, "idx_a"_a, "keys_b"_a, "idx_b"_a,
           "Fold partials b into partials a, in place, by the contract's comparator.");
-    m.def("reduce_numpy_fast", &reduce_numpy_fast, "x"_a, "dim"_a.none(), "keepdim"_a.none(), "is_max"_a, "threads"_a,
+    m.def("reduce_numpy_fast", &reduce_numpy_fast, "x"_a, "dim"_a.none(), "keepdim"_a.none(), "rule"_a, "threads"_a,
           "argmin/argmax of a NumPy array for dim None or an int, or None when the general path must run.");
     m.def("isa", [] { return std::string(argreduce::kernels().isa); },
           "The instruction set the kernels use on this processor.");
@@ -90,4 +135,8 @@ NB_MODULE(_core, m) {
         "address"_a, "nbytes"_a, "threads"_a,
         "Benchmark yardstick: read nbytes once with `threads` threads (returns their XOR).");
     m.def("available_isas", &available_isas, "Instruction sets this build can use here, best first.");
+    m.def("dtypes", &dtypes, "The core's dtypes: (name, itemsize, kind), from the one list in dtype.hpp.");
+    m.def("rules", &rules, "The core's rules (rule.hpp) in the order reduce() numbers them.");
+    m.def("empty_table_slots", &empty_table_slots, "Kernel table slots left empty (tests: must be none).");
+    m.attr("MAX_DIMS") = argreduce::kMaxDims;
 }

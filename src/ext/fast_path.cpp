@@ -23,24 +23,28 @@ namespace nb = nanobind;
 
 namespace {
 
-// The core's dtype for a NumPy type number (bool, integers of 1-8 bytes, float16/32/64).
+// The core's dtype for a NumPy type number, made once from the core's one dtype list
+// (dtype.hpp): each name NumPy knows (all but bfloat16) is looked up as a NumPy dtype.
 bool core_dtype(int type_num, argreduce::DType* out) {
-    using argreduce::DType;
-    switch (type_num) {
-        case NPY_BOOL: *out = DType::Bool; return true;
-        case NPY_INT8: *out = DType::Int8; return true;
-        case NPY_UINT8: *out = DType::UInt8; return true;
-        case NPY_INT16: *out = DType::Int16; return true;
-        case NPY_UINT16: *out = DType::UInt16; return true;
-        case NPY_INT32: *out = DType::Int32; return true;
-        case NPY_UINT32: *out = DType::UInt32; return true;
-        case NPY_INT64: *out = DType::Int64; return true;
-        case NPY_UINT64: *out = DType::UInt64; return true;
-        case NPY_FLOAT16: *out = DType::Float16; return true;
-        case NPY_FLOAT32: *out = DType::Float32; return true;
-        case NPY_FLOAT64: *out = DType::Float64; return true;
-        default: return false;  // on platforms where long long is a separate number: the general path
-    }
+    static const std::vector<std::pair<int, argreduce::DType>> table = [] {
+        std::vector<std::pair<int, argreduce::DType>> t;
+        for (int i = 0; i < argreduce::kDTypeCount; ++i) {
+            PyArray_Descr* descr = nullptr;
+            nb::object name = nb::str(argreduce::kDTypes[i].name);
+            if (PyArray_DescrConverter2(name.ptr(), &descr) && descr) {
+                t.emplace_back(descr->type_num, static_cast<argreduce::DType>(i));
+                Py_DECREF(descr);
+            }
+            PyErr_Clear();
+        }
+        return t;
+    }();
+    for (const auto& [num, dt] : table)
+        if (num == type_num) {
+            *out = dt;
+            return true;
+        }
+    return false;  // e.g. longlong where it is a separate type number: the general path
 }
 
 bool numpy_api_ready() {
@@ -56,7 +60,8 @@ bool numpy_api_ready() {
 
 }  // namespace
 
-nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, bool is_max, int threads) {
+nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, int rule, int threads) {
+    if (rule < 0 || rule >= argreduce::kRuleCount) return nb::none();
     if (!keepdim.is(Py_True) && !keepdim.is(Py_False)) return nb::none();
     if (!numpy_api_ready() || !PyArray_CheckExact(x.ptr())) return nb::none();
     PyArrayObject* a = reinterpret_cast<PyArrayObject*>(x.ptr());
@@ -64,7 +69,7 @@ nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, b
     // Byte-swapped arrays take the general path, which reads them in place too.
     if (!PyArray_ISNOTSWAPPED(a) || !core_dtype(PyArray_TYPE(a), &r.layout.dtype)) return nb::none();
     const int64_t nd = PyArray_NDIM(a);
-    if (nd > 64) return nb::none();
+    if (nd > argreduce::kMaxDims) return nb::none();
 
     int64_t axis = -1;  // -1: every dim (dim=None)
     if (!dim.is_none()) {
@@ -112,12 +117,12 @@ nb::object reduce_numpy_fast(nb::handle x, nb::handle dim, nb::handle keepdim, b
 
     r.layout.data = static_cast<const char*>(PyArray_DATA(a));
     r.layout.swapped = false;
-    r.op = is_max ? argreduce::Op::Max : argreduce::Op::Min;
+    r.rule = static_cast<argreduce::Rule>(rule);
     r.indices = out_shape.empty() ? &scalar
                                   : static_cast<int64_t*>(PyArray_DATA(reinterpret_cast<PyArrayObject*>(out.ptr())));
     r.numel_out = numel_out;
     r.threads = threads < 1 ? 1 : threads;
-    run_from_python(r, numel >= argreduce::kGrainElements);  // a short call keeps the GIL
+    run_from_python(r);  // a short call keeps the GIL
     // A 0-d result is a NumPy int64 scalar, as NumPy's own reductions return.
     if (!out_shape.empty()) return out;
     nb::object result = nb::steal(PyArray_Scalar(&scalar, PyArray_DescrFromType(NPY_INT64), nullptr));

@@ -5,11 +5,18 @@
 
 #include "argreduce/argreduce.hpp"
 
-// Runs `r` with the GIL released (unless `release_gil` is false: too little work to be worth it)
-// and raises KeyboardInterrupt if Ctrl-C stopped it. The core polls r.interrupted from the calling
+// How many elements a call must have before the GIL is worth releasing: releasing and taking it
+// back costs about as much as reducing this many elements from cache.
+inline constexpr int64_t kReleaseGilElements = int64_t(1) << 16;
+
+// Runs `r` with the GIL released when it reads at least kReleaseGilElements elements, and raises
+// KeyboardInterrupt if Ctrl-C stopped it. The core polls r.interrupted from the calling
 // thread, which takes the GIL back for a moment to run Python's SIGINT handler; the handler's
 // exception stays set and is raised here.
-inline void run_from_python(argreduce::Request& r, bool release_gil = true) {
+inline void run_from_python(argreduce::Request& r) {
+    int64_t numel = 1;
+    for (int64_t n : r.layout.shape) numel *= n;
+    const bool release_gil = numel >= kReleaseGilElements;
     r.interrupted = [] {
         nanobind::gil_scoped_acquire acquire;
         return PyErr_CheckSignals() != 0;

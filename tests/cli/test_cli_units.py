@@ -21,6 +21,7 @@ from argreduce.cli.readers import Block, Source
 from argreduce.cli.readers.base import BUFFERS_IN_FLIGHT, plan_blocks
 from argreduce.cli.readers.npy import read_npy_header
 from argreduce.cli.stream import reduce_source
+from argreduce.reduction import ARGMAX, ARGMIN
 
 shapes = st.lists(st.integers(0, 5), min_size=0, max_size=4).map(tuple)
 
@@ -58,7 +59,7 @@ def test_stream_matches_the_library_for_any_blocks(shape, chunk, data):
     is_max = data.draw(st.booleans())
     x = np.random.default_rng(data.draw(st.integers(0, 2**32))).integers(0, 3, shape).astype(np.float32)
     x[x == 2] = np.nan if data.draw(st.booleans()) else 2
-    got = reduce_source(_source_of(x, chunk), dims, is_max, overlap=False)
+    got = reduce_source(_source_of(x, chunk), dims, ARGMAX if is_max else ARGMIN, overlap=False)
     want = (ar.argmax if is_max else ar.argmin)(x, dim=dims)
     assert np.asarray(got).tolist() == np.asarray(want).tolist()
 
@@ -70,7 +71,7 @@ def test_nulls_are_filled_with_the_losing_value_and_fixed():
         y = x.copy()
         fill_nulls(y, valid, is_max)
         assert (y[~valid] == (-np.inf if is_max else np.inf)).all()
-    got = reduce_source(_source_of(x, 8, valid), (1,), False, overlap=False)
+    got = reduce_source(_source_of(x, 8, valid), (1,), ARGMIN, overlap=False)
     assert got.tolist() == [2, 0]  # row 0: only the +inf at 2 is valid; row 1: 1.0 at 0 (the 0.0 is null)
     part = ar.Partial(np.zeros(2, np.int64), np.array([0, 1]))
     fix_nulls(part, np.array([[False, False], [True, False]]), (False, True))

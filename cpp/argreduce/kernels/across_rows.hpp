@@ -15,7 +15,7 @@
 namespace argreduce::ARGREDUCE_ISA {
 
 // Folds rows [r_begin, r_end) of one tile into the lane state (best keys, row numbers).
-template <DType T, Op O, bool Forward, int kRows>
+template <DType T, Rule R, bool Forward, int kRows>
 static inline void fold_rows(const char* base, int64_t row_stride, int64_t r, int64_t tv,
                              typename KeyTraits<T>::Key* best, typename KeyTraits<T>::Key* row) {
     using K = typename KeyTraits<T>::Key;
@@ -29,7 +29,7 @@ static inline void fold_rows(const char* base, int64_t row_stride, int64_t r, in
             for (int q = 0; q < kRows; ++q)
                 __builtin_prefetch(base + (r + kRows + q) * row_stride + c * sizeof(K));
         for (int q = 0; q < kRows; ++q) {  // several rows per visit: the state is loaded once
-            const V k = make_key<T, O>(load<K>(base + (r + q) * row_stride + c * sizeof(K)));
+            const V k = make_key<T, R>(load<K>(base + (r + q) * row_stride + c * sizeof(K)));
             const auto m = Forward ? k < b : k <= b;
             b = m ? k : b;
             rw = m ? splat<K>(static_cast<K>(r + q)) : rw;
@@ -39,10 +39,8 @@ static inline void fold_rows(const char* base, int64_t row_stride, int64_t r, in
     }
 }
 
-template <DType T, Op O, bool Forward>
-static void across_rows_dir(const char* data, int64_t ncols, int64_t col_out_stride, int64_t nrows,
-                            int64_t row_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
-                            int64_t out_offset, int64_t index_offset) {
+template <DType T, Rule R, bool Forward>
+static void across_rows_dir(const Cols& g, const Sink& s) {
     using K = typename KeyTraits<T>::Key;
     constexpr int64_t L = kLanes<K>;
     // 4 KiB of each row per tile: one page, so a tile costs one TLB entry per row, and the state
@@ -52,48 +50,44 @@ static void across_rows_dir(const char* data, int64_t ncols, int64_t col_out_str
     alignas(64) K best[kTile];
     alignas(64) K row[kTile];
 
-    for (int64_t c0 = 0; c0 < ncols; c0 += kTile) {
-        const int64_t tw = ncols - c0 < kTile ? ncols - c0 : kTile;
+    for (int64_t c0 = 0; c0 < g.ncols; c0 += kTile) {
+        const int64_t tw = g.ncols - c0 < kTile ? g.ncols - c0 : kTile;
         const int64_t tv = tw / L * L;  // columns handled by full vectors
-        for (int64_t r0 = 0; r0 < nrows; r0 += kRun) {
-            const int64_t run = nrows - r0 < kRun ? nrows - r0 : kRun;
-            const char* base = data + r0 * row_stride + c0 * sizeof(K);
+        for (int64_t r0 = 0; r0 < g.nrows; r0 += kRun) {
+            const int64_t run = g.nrows - r0 < kRun ? g.nrows - r0 : kRun;
+            const char* base = g.data + r0 * g.row_stride + c0 * sizeof(K);
             for (int64_t c = 0; c < tv; c += L) {
-                store<K>(best + c, make_key<T, O>(load<K>(base + c * sizeof(K))));
+                store<K>(best + c, make_key<T, R>(load<K>(base + c * sizeof(K))));
                 store<K>(row + c, splat<K>(0));
             }
             for (int64_t c = tv; c < tw; ++c) {
-                best[c] = make_key<T, O>(load_bits<T>(base + c * sizeof(K)));
+                best[c] = make_key<T, R>(load_bits<T>(base + c * sizeof(K)));
                 row[c] = 0;
             }
             int64_t r = 1;
-            for (; r + 4 <= run; r += 4) fold_rows<T, O, Forward, 4>(base, row_stride, r, tv, best, row);
-            for (; r < run; ++r) fold_rows<T, O, Forward, 1>(base, row_stride, r, tv, best, row);
+            for (; r + 4 <= run; r += 4) fold_rows<T, R, Forward, 4>(base, g.row_stride, r, tv, best, row);
+            for (; r < run; ++r) fold_rows<T, R, Forward, 1>(base, g.row_stride, r, tv, best, row);
             for (int64_t c = tv; c < tw; ++c)  // columns past the last full vector
                 for (int64_t rr = 1; rr < run; ++rr) {
-                    const K k = make_key<T, O>(load_bits<T>(base + rr * row_stride + c * sizeof(K)));
+                    const K k = make_key<T, R>(load_bits<T>(base + rr * g.row_stride + c * sizeof(K)));
                     if (Forward ? k < best[c] : k <= best[c]) {
                         best[c] = k;
                         row[c] = static_cast<K>(rr);
                     }
                 }
             for (int64_t c = 0; c < tw; ++c)
-                merge_into(keys, indices, out_offset + (c0 + c) * col_out_stride, best[c],
-                           index_offset + (r0 + row[c]) * row_weight);
+                put(s, (c0 + c) * g.col_out_stride, best[c], (r0 + row[c]) * g.row_weight);
         }
     }
 }
 
-template <DType T, Op O>
-static void across_rows(const char* data, int64_t ncols, int64_t col_out_stride, int64_t nrows,
-                        int64_t row_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
-                        int64_t out_offset, int64_t index_offset) {
-    if (row_weight > 0)
-        across_rows_dir<T, O, true>(data, ncols, col_out_stride, nrows, row_stride, row_weight, keys, indices,
-                                    out_offset, index_offset);
+// Forward (row_weight > 0): ties go to the first row; a flipped dim's ties go to the last.
+template <DType T, Rule R>
+static void across_rows(const Cols& g, const Sink& s) {
+    if (g.row_weight > 0)
+        across_rows_dir<T, R, true>(g, s);
     else
-        across_rows_dir<T, O, false>(data, ncols, col_out_stride, nrows, row_stride, row_weight, keys, indices,
-                                     out_offset, index_offset);
+        across_rows_dir<T, R, false>(g, s);
 }
 
 }  // namespace argreduce::ARGREDUCE_ISA

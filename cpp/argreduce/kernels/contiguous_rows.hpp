@@ -6,7 +6,9 @@
 #pragma once
 #include "../keys.hpp"
 #include "../partial.hpp"
+#include "../check.hpp"
 #include "simd.hpp"
+#include "table.hpp"
 
 #include <type_traits>
 
@@ -23,16 +25,18 @@ template <> struct NativeFloat<DType::Float64> { using type = double; };
 
 // The keys of the vector at memory position `at`; with `masked`, the lanes outside lane_mask get
 // KMAX, which never wins.
-template <DType T, Op O>
+template <DType T, Rule R>
 static inline Vec<typename KeyTraits<T>::Key> masked_keys(const char* p, int64_t at,
                                                           Vec<typename KeyTraits<T>::Key> lane_mask, bool masked) {
     using K = typename KeyTraits<T>::Key;
-    const Vec<K> k = make_key<T, O>(load<K>(p + at * sizeof(K)));
+    const Vec<K> k = make_key<T, R>(load<K>(p + at * sizeof(K)));
     return masked ? (lane_mask != 0 ? k : splat<K>(KeyTraits<T>::kmax)) : k;
 }
 
 // The first (Forward) or last memory position in [begin, end), a whole number of vectors, whose
-// lane is set in hits(i), the mask of the vector at position i; `begin` if none is.
+// lane is set in hits(i), the mask of the vector at position i. Callers only search a block known
+// to hold a hit, so finding none is a bug (a kernel whose fast path disagrees with keys.hpp): it
+// aborts in checked builds, and returns `begin` otherwise.
 template <class K, bool Forward, class Hits>
 static inline int64_t find_lane(int64_t begin, int64_t end, Hits&& hits) {
     constexpr int64_t L = kLanes<K>;
@@ -47,6 +51,7 @@ static inline int64_t find_lane(int64_t begin, int64_t end, Hits&& hits) {
                 for (int64_t l = L; l-- > 0;)
                     if (h[l]) return i + l;
     }
+    ARGREDUCE_CHECK(false, "a rescan did not find the key its block reported");
     return begin;
 }
 
@@ -55,10 +60,13 @@ static inline int64_t find_lane(int64_t begin, int64_t end, Hits&& hits) {
 //
 // float32 and float64 use the processor's own min/max on the values and a separate NaN flag: three
 // operations a vector instead of the key transform's seven, which matters once the data sit in
-// cache. Only the block's result becomes a key: NaN anywhere gives KMIN, and otherwise the min or
-// max value's key (-0.0 and +0.0 share one, so min's choice between them cannot matter). Other
-// dtypes fold keys directly (float16 and bfloat16 have no native arithmetic here anyway).
-template <DType T, Op O>
+// cache. Only the block's result becomes a key: the NaN policy is asked of keys.hpp (nan_key), so
+// this path cannot disagree with make_key. NaN-wins: any NaN gives nan_key. NaN-skipped: the
+// comparisons below already ignore NaN (x < a is false for it); a block with no number at all gives
+// nan_key. Otherwise the min or max value's key (-0.0 and +0.0 share one, so min's choice between
+// them cannot matter). Other dtypes fold keys directly (float16 and bfloat16 have no native
+// arithmetic here anyway).
+template <DType T, Rule R>
 static inline typename KeyTraits<T>::Key block_best_key(const char* p, int64_t i, int64_t len,
                                                         Vec<typename KeyTraits<T>::Key> lane_mask, bool masked) {
     using K = typename KeyTraits<T>::Key;
@@ -68,31 +76,36 @@ static inline typename KeyTraits<T>::Key block_best_key(const char* p, int64_t i
     using F = typename NativeFloat<T>::type;
     if constexpr (!std::is_void_v<F>) {
         using VF = Vec<F>;
-        const F worst = O == Op::Min ? __builtin_inf() : -__builtin_inf();
+        constexpr bool kNanWins = info(R).nan == Nan::Wins;
+        const F worst = largest(R) ? -__builtin_inf() : __builtin_inf();
+        auto better_of = [](auto x, auto a) { return largest(R) ? (x > a ? x : a) : (x < a ? x : a); };
         VF acc[kUnroll];
         for (auto& a : acc) a = splat<F>(worst);
-        V nan = splat<K>(0);
+        V flag = splat<K>(0);  // NaN-wins: lanes that saw a NaN; NaN-skipped: lanes that saw a number
         auto fold = [&](VF& a, int64_t at) {
             VF x = load<F>(p + at * sizeof(F));
-            if (masked) x = lane_mask != 0 ? x : splat<F>(worst);
-            nan |= x != x;
-            a = O == Op::Min ? (x < a ? x : a) : (x > a ? x : a);
+            V hit = kNanWins ? (x != x) : (x == x);
+            if (masked) {
+                hit &= lane_mask;
+                x = lane_mask != 0 ? x : splat<F>(worst);
+            }
+            flag |= hit;
+            a = better_of(x, a);
         };
         int64_t j = i;
         for (; j + kUnroll * L <= i + len; j += kUnroll * L)
             for (int64_t u = 0; u < kUnroll; ++u) fold(acc[u], j + u * L);
         for (; j < i + len; j += L) fold(acc[0], j);
-        if (any<K>(nan)) return KeyTraits<T>::kmin;
-        for (int64_t u = 1; u < kUnroll; ++u)
-            acc[0] = O == Op::Min ? (acc[u] < acc[0] ? acc[u] : acc[0]) : (acc[u] > acc[0] ? acc[u] : acc[0]);
+        if (any<K>(flag) == kNanWins) return nan_key<T, R>;
+        for (int64_t u = 1; u < kUnroll; ++u) acc[0] = better_of(acc[u], acc[0]);
         F m = acc[0][0];
-        for (int64_t l = 1; l < L; ++l) m = O == Op::Min ? (acc[0][l] < m ? acc[0][l] : m) : (acc[0][l] > m ? acc[0][l] : m);
+        for (int64_t l = 1; l < L; ++l) m = better_of(acc[0][l], m);
         K bits;
         std::memcpy(&bits, &m, sizeof(bits));
-        return make_key<T, O>(bits);
+        return make_key<T, R>(bits);
     } else {
         const K kmax = KeyTraits<T>::kmax;
-        auto key_at = [&](int64_t at) { return masked_keys<T, O>(p, at, lane_mask, masked); };
+        auto key_at = [&](int64_t at) { return masked_keys<T, R>(p, at, lane_mask, masked); };
         V acc[kUnroll];
         for (auto& a : acc) a = splat<K>(kmax);
         int64_t j = i;
@@ -106,21 +119,16 @@ static inline typename KeyTraits<T>::Key block_best_key(const char* p, int64_t i
 
 // The first (Forward) or last memory position in [begin, end) whose key is `target`, among the
 // lanes of lane_mask, for float32 and float64: compared as floats (cheaper than making keys).
-// NaN's key is KMIN and only NaN has it; any other key names one value, or the pair -0.0 and +0.0,
-// which compare equal as floats too.
-template <DType T, Op O, bool Forward>
+// Only NaN has nan_key; any other key names one value, or the pair -0.0 and +0.0, which compare
+// equal as floats too.
+template <DType T, Rule R, bool Forward>
 static int64_t find_float(const char* p, int64_t begin, int64_t end, typename KeyTraits<T>::Key target,
                           Vec<typename KeyTraits<T>::Key> lane_mask) {
     using K = typename KeyTraits<T>::Key;
     using F = typename NativeFloat<T>::type;
     using V = Vec<K>;
-    const bool nan = target == KeyTraits<T>::kmin;
-    // The value with this key: invert the key map (keys.hpp) for a non-NaN target.
-    // (Only a non-NaN key names a value; its magnitude is below KMAX, so the negation is exact.)
-    using U = typename KeyTraits<T>::UKey;
-    K bits = O == Op::Max ? ~target : target;
-    if (!nan && bits < 0)
-        bits = static_cast<K>(static_cast<U>(U(0) - static_cast<U>(bits)) | static_cast<U>(KeyTraits<T>::kmin));
+    const bool nan = target == nan_key<T, R>;
+    const K bits = nan ? K(0) : bits_of_key<T, R>(target);
     F value;
     std::memcpy(&value, &bits, sizeof(value));
     const Vec<F> want = splat<F>(value);
@@ -137,7 +145,7 @@ static int64_t find_float(const char* p, int64_t begin, int64_t end, typename Ke
 // lanes between the row's elements the key KMAX, which never wins: the row is then read at the
 // speed of contiguous memory instead of one element at a time. It needs step to divide the lane
 // count (else the row is read element by element); the executor packs larger steps instead.
-template <DType T, Op O, bool Forward>
+template <DType T, Rule R, bool Forward>
 static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
     using K = typename KeyTraits<T>::Key;
     using V = Vec<K>;
@@ -160,10 +168,10 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
     // Finds the block's best key again (the block is in L1 now): whole vectors, then lanes.
     auto rescan = [&](int64_t begin, int64_t end, K target) {  // memory positions; end - begin % L == 0
         if constexpr (!std::is_void_v<typename NativeFloat<T>::type>)
-            return find_float<T, O, Forward>(p, begin, end, target, lane_mask) / step;
+            return find_float<T, R, Forward>(p, begin, end, target, lane_mask) / step;
         const V want = splat<K>(target);
         return find_lane<K, Forward>(begin, end, [&](int64_t i) {
-                   return (masked_keys<T, O>(p, i, lane_mask, step > 1) == want) & lane_mask;
+                   return (masked_keys<T, R>(p, i, lane_mask, step > 1) == want) & lane_mask;
                }) / step;
     };
 
@@ -172,7 +180,7 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
     const bool vectors = L % step == 0;  // otherwise the element loop below takes the whole row
     while (vectors && span - i >= L) {
         const int64_t len = span - i >= kBlock ? kBlock : (span - i) / L * L;
-        const K m = block_best_key<T, O>(p, i, len, lane_mask, step > 1);
+        const K m = block_best_key<T, R>(p, i, len, lane_mask, step > 1);
         if (block_begin < 0 || (Forward ? m < best : m <= best)) {  // remember the block, find it later
             best = m;
             block_begin = i;
@@ -183,7 +191,7 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
         i += len;
     }
     for (; i < span; i += step) {  // i is a multiple of step here: len was a multiple of L
-        const K k = make_key<T, O>(load_bits<T>(p + i * sizeof(K)));
+        const K k = make_key<T, R>(load_bits<T>(p + i * sizeof(K)));
         if (improves(k)) {
             best = k;
             pos = i / step;
@@ -194,18 +202,14 @@ static RowBest best_in_row(const char* p, int64_t n, int64_t step) {
     return {best, pos};
 }
 
-// For each of `nrows` rows of `n` elements, `step` elements apart: fold the row's best into the
-// partials. Row r starts at data + r * row_stride, writes output out_offset + r * row_out_stride
-// and has index index_offset + r * row_weight + pos * weight.
-template <DType T, Op O>
-static void contiguous_rows(const char* data, int64_t n, int64_t step, int64_t weight, int64_t nrows,
-                            int64_t row_stride, int64_t row_out_stride, int64_t row_weight, int64_t* keys,
-                            int64_t* indices, int64_t out_offset, int64_t index_offset) {
-    for (int64_t r = 0; r < nrows; ++r) {
-        const char* row = data + r * row_stride;
-        const RowBest b = weight > 0 ? best_in_row<T, O, true>(row, n, step) : best_in_row<T, O, false>(row, n, step);
-        merge_into(keys, indices, out_offset + r * row_out_stride, b.key,
-                   index_offset + r * row_weight + b.pos * weight);
+// For each row of `g` (table.hpp): fold the row's best into the sink.
+template <DType T, Rule R>
+static void contiguous_rows(const Rows& g, const Sink& s) {
+    for (int64_t r = 0; r < g.nrows; ++r) {
+        const char* row = g.data + r * g.row_stride;
+        const RowBest b = g.weight > 0 ? best_in_row<T, R, true>(row, g.n, g.step)
+                                       : best_in_row<T, R, false>(row, g.n, g.step);
+        put(s, r * g.row_out_stride, b.key, r * g.row_weight + b.pos * g.weight);
     }
 }
 

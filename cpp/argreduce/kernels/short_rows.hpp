@@ -6,6 +6,7 @@
 // so the compiler can unroll it and use this instruction set's shuffles.
 #pragma once
 #include "across_rows.hpp"
+#include "../plan.hpp"
 #include "table.hpp"
 
 namespace argreduce::ARGREDUCE_ISA {
@@ -38,19 +39,15 @@ static void transpose(U* dst, const char* src, int64_t g, int64_t n, int64_t row
     }
 }
 
-template <DType T, Op O>
-static void short_rows_transposed(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
-                                  int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
-                                  int64_t index_offset);
+template <DType T, Rule R>
+static void short_rows_transposed(const Rows& g, const Sink& s);
 
 // Rows of N = 2, 4, 8 ... lanes, packed L / N to a vector (adjacent rows) or N / L vectors to a
 // row: no transpose at all. A butterfly of lane swaps gives each row's minimum key in all its lanes;
 // a second one, over the lane numbers where the key equals it, gives its first position. Ties go
 // to the first position, so this serves forward rows (weight > 0) only.
-template <DType T, Op O, int N>
-static void segmented_rows(const char* data, int64_t weight, int64_t nrows, int64_t row_stride,
-                           int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
-                           int64_t index_offset) {
+template <DType T, Rule R, int N>
+static void segmented_rows(const Rows& g, const Sink& s) {
     using K = typename KeyTraits<T>::Key;
     using V = Vec<K>;
     constexpr int L = kLanes<K>;
@@ -60,12 +57,12 @@ static void segmented_rows(const char* data, int64_t weight, int64_t nrows, int6
     const V lane = iota<K>();
     const K kmax = KeyTraits<T>::kmax;
     int64_t r = 0;
-    for (; r + kPer <= nrows; r += kPer) {
-        const char* p = data + r * row_stride;
-        V k = make_key<T, O>(load<K>(p));
+    for (; r + kPer <= g.nrows; r += kPer) {
+        const char* p = g.data + r * g.row_stride;
+        V k = make_key<T, R>(load<K>(p));
         V pos = lane;  // position within the segment's row, plus the segment's lane offset
         for (int v = 1; v < kVecs; ++v) {  // rows longer than a vector: fold their vectors first
-            const V kv = make_key<T, O>(load<K>(p + v * sizeof(V)));
+            const V kv = make_key<T, R>(load<K>(p + v * sizeof(V)));
             const auto m = kv < k;
             k = m ? kv : k;
             pos = m ? lane + static_cast<K>(v * L) : pos;
@@ -74,61 +71,52 @@ static void segmented_rows(const char* data, int64_t weight, int64_t nrows, int6
         const V first = segment_min<kSeg, K>(k == best ? pos : splat<K>(kmax));
         for (int q = 0; q < kPer; ++q) {
             const int64_t at = (q * kSeg) % L;
-            merge_into(keys, indices, out_offset + (r + q) * row_out_stride, best[q * kSeg],
-                       index_offset + (first[q * kSeg] - static_cast<K>(at)) * weight);
+            put(s, (r + q) * g.row_out_stride, best[q * kSeg], (first[q * kSeg] - static_cast<K>(at)) * g.weight);
         }
     }
-    if (r < nrows)  // fewer rows than a vector holds: the transposing path below takes them
-        short_rows_transposed<T, O>(data + r * row_stride, N, weight, nrows - r, row_stride, row_out_stride, keys,
-                                    indices, out_offset + r * row_out_stride, index_offset);
+    if (r < g.nrows) {  // fewer rows than a vector holds: the transposing path below takes them
+        Rows rest = g;
+        rest.data += r * g.row_stride;
+        rest.nrows -= r;
+        short_rows_transposed<T, R>(rest, shifted(s, r * g.row_out_stride, 0));
+    }
 }
 
-template <DType T, Op O, int N = 2>
-static bool try_segmented(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
-                          int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
-                          int64_t index_offset) {
+template <DType T, Rule R, int N = 2>
+static bool try_segmented(const Rows& g, const Sink& s) {
     using K = typename KeyTraits<T>::Key;
     constexpr int L = kLanes<K>;
     if constexpr (N * sizeof(K) > kShortRowBytes) {
         return false;
     } else {
         // Rows shorter than a vector must be adjacent, so that one load holds L / N whole rows.
-        if (n == N && (N >= L || row_stride == N * static_cast<int64_t>(sizeof(K)))) {
-            segmented_rows<T, O, N>(data, weight, nrows, row_stride, row_out_stride, keys, indices, out_offset,
-                                    index_offset);
+        if (g.n == N && (N >= L || g.row_stride == N * static_cast<int64_t>(sizeof(K)))) {
+            segmented_rows<T, R, N>(g, s);
             return true;
         }
-        return try_segmented<T, O, N * 2>(data, n, weight, nrows, row_stride, row_out_stride, keys, indices,
-                                          out_offset, index_offset);
+        return try_segmented<T, R, N * 2>(g, s);
     }
 }
 
-// Rows r < nrows of n elements start at data + r * row_stride; row r's best goes to output
-// out_offset + r * row_out_stride with index index_offset + pos * weight.
-template <DType T, Op O>
-static void short_rows(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
-                       int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
-                       int64_t index_offset) {
-    if (weight > 0 && try_segmented<T, O>(data, n, weight, nrows, row_stride, row_out_stride, keys, indices,
-                                           out_offset, index_offset))
-        return;
-    short_rows_transposed<T, O>(data, n, weight, nrows, row_stride, row_out_stride, keys, indices, out_offset,
-                                index_offset);
+// Each of g.nrows rows of g.n contiguous elements is its own output (g.row_weight is unused).
+template <DType T, Rule R>
+static void short_rows(const Rows& g, const Sink& s) {
+    if (g.weight > 0 && try_segmented<T, R>(g, s)) return;
+    short_rows_transposed<T, R>(g, s);
 }
 
 // Any short rows: transposed a tile at a time, then reduced across rows.
-template <DType T, Op O>
-static void short_rows_transposed(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
-                                  int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
-                                  int64_t index_offset) {
+template <DType T, Rule R>
+static void short_rows_transposed(const Rows& g, const Sink& s) {
     using K = typename KeyTraits<T>::Key;
     alignas(64) K buf[kShortTileBytes / sizeof(K)];
-    const int64_t tile = kShortTileBytes / sizeof(K) / n;
-    for (int64_t g0 = 0; g0 < nrows; g0 += tile) {
-        const int64_t g = nrows - g0 < tile ? nrows - g0 : tile;
-        transpose<K>(buf, data + g0 * row_stride, g, n, row_stride);
-        across_rows<T, O>(reinterpret_cast<const char*>(buf), g, row_out_stride, n, g * sizeof(K), weight, keys,
-                          indices, out_offset + g0 * row_out_stride, index_offset);
+    const int64_t tile = kShortTileBytes / sizeof(K) / g.n;
+    for (int64_t g0 = 0; g0 < g.nrows; g0 += tile) {
+        const int64_t count = g.nrows - g0 < tile ? g.nrows - g0 : tile;
+        transpose<K>(buf, g.data + g0 * g.row_stride, count, g.n, g.row_stride);
+        const Cols cols{reinterpret_cast<const char*>(buf), count, g.row_out_stride, g.n,
+                        count * static_cast<int64_t>(sizeof(K)), g.weight};
+        across_rows<T, R>(cols, shifted(s, g0 * g.row_out_stride, 0));
     }
 }
 

@@ -1,36 +1,50 @@
-// The kernel table: for every (dtype, op), one function per kernel shape. Each instruction set's
-// translation unit (cpp/isa/) fills one table; dispatch.cpp picks a table once, at first use.
+// The kernel table: for every (dtype, rule), one function per loop shape. Each instruction set's
+// translation unit (cpp/isa/) fills one table (fill_table.inc); dispatch.cpp picks a table once,
+// at first use. Kernels take the input's geometry (Rows or Cols) and a Sink for the results.
 #pragma once
 #include <cstdint>
 #include "../dtype.hpp"
-#include "../keys.hpp"
+#include "../partial.hpp"
+#include "../rule.hpp"
 
 namespace argreduce {
 
-// See kernels/contiguous_rows.hpp.
-using RowsFn = void (*)(const char* data, int64_t n, int64_t step, int64_t weight, int64_t nrows, int64_t row_stride,
-                        int64_t row_out_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
-                        int64_t out_offset, int64_t index_offset);
-// See kernels/across_rows.hpp.
-using ColsFn = void (*)(const char* data, int64_t ncols, int64_t col_out_stride, int64_t nrows,
-                        int64_t row_stride, int64_t row_weight, int64_t* keys, int64_t* indices,
-                        int64_t out_offset, int64_t index_offset);
+// `nrows` rows of `n` elements: row r starts at data + r * row_stride (bytes), its elements lie
+// `step` elements apart (1, or 2 / 4 for views like x[::2]); element j of row r has index
+// r * row_weight + j * weight and its result goes to output r * row_out_stride, both relative to
+// the Sink. A weight < 0 is a flipped dim: ties then go to the last position in memory.
+struct Rows {
+    const char* data;
+    int64_t n;
+    int64_t step;
+    int64_t weight;
+    int64_t nrows;
+    int64_t row_stride;
+    int64_t row_out_stride;
+    int64_t row_weight;
+};
 
-// See kernels/short_rows.hpp.
-using ShortRowsFn = void (*)(const char* data, int64_t n, int64_t weight, int64_t nrows, int64_t row_stride,
-                             int64_t row_out_stride, int64_t* keys, int64_t* indices, int64_t out_offset,
-                             int64_t index_offset);
+// `ncols` contiguous columns across `nrows` rows: column c of row r is at data + r * row_stride + c
+// elements; column c's result goes to output c * col_out_stride; row r has index r * row_weight.
+struct Cols {
+    const char* data;
+    int64_t ncols;
+    int64_t col_out_stride;
+    int64_t nrows;
+    int64_t row_stride;
+    int64_t row_weight;
+};
+
+using RowsFn = void (*)(const Rows&, const Sink&);       // kernels/contiguous_rows.hpp
+using ColsFn = void (*)(const Cols&, const Sink&);       // kernels/across_rows.hpp
+using ShortRowsFn = void (*)(const Rows&, const Sink&);  // kernels/short_rows.hpp: step 1, row_weight 0
 
 // The across-rows kernel takes rows in runs of at most this many: row numbers live in lanes as
 // wide as the keys. An output whose reduced dim is longer gets one partial per run, merged by key,
-// so the single-pass shortcut (argreduce.cpp) must know this bound too.
+// so the plan's single-pass test (plan.cpp) asks this bound too.
 inline constexpr int64_t across_rows_run(int key_bytes) {
     return key_bytes == 1 ? 127 : key_bytes == 2 ? 32767 : int64_t(1) << 30;
 }
-
-// Rows this short (in bytes) and at least this many take the short-rows kernel.
-inline constexpr int64_t kShortRowBytes = 64;
-inline constexpr int64_t kShortRowsMin = 8;
 
 struct Kernels {
     RowsFn rows;
@@ -40,8 +54,8 @@ struct Kernels {
 
 struct KernelTable {
     const char* isa;
-    Kernels k[static_cast<int>(DType::Count)][2];
-    const Kernels& get(DType t, Op o) const { return k[static_cast<int>(t)][static_cast<int>(o)]; }
+    Kernels k[kDTypeCount][kRuleCount];
+    const Kernels& get(DType t, Rule r) const { return k[static_cast<int>(t)][static_cast<int>(r)]; }
 };
 
 // One per instruction set compiled in; each returns nullptr when this build has no such table.

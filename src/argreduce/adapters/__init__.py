@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .dlpack_adapter import adapt_dlpack
+from .nullable import adapt_nullable, is_nullable
 from .numpy_adapter import adapt_numpy, adapt_via_numpy
 from .sequence_adapter import adapt_sequence
 from .view import CORE_DTYPES, Adapted, StridedView, UnsupportedDType
@@ -48,6 +49,10 @@ def off_cpu(x: Any) -> bool:
 
 def adapt(x: Any, op: str) -> Adapted:
     """A strided view of ``x`` for the core, read in place wherever ``x`` has array memory."""
+    if type(x) is np.ndarray:
+        return adapt_numpy(x, op)
+    if is_nullable(x):  # before the ndarray and __dlpack__ checks: numpy.ma and Arrow would pass them
+        return adapt_nullable(x, op)
     if isinstance(x, np.ndarray):
         return adapt_numpy(x, op)
     if is_torch_tensor(x):

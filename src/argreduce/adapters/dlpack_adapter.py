@@ -42,7 +42,7 @@ def _wrapper_for(x: Any, library: str):
     return lambda r: r[()] if r.ndim == 0 else r
 
 
-def reduce_on_device(x: Any, dims: tuple[int, ...], keepdim: bool, is_max: bool):
+def reduce_on_device(x: Any, dims: tuple[int, ...], keepdim: bool, largest: bool):
     """Reduced by the array's own array-API namespace (CuPy, for example), on its device.
 
     Not run by the test suite: the project's machines have no GPU.
@@ -50,7 +50,7 @@ def reduce_on_device(x: Any, dims: tuple[int, ...], keepdim: bool, is_max: bool)
     xp = x.__array_namespace__()
     kept = [d for d in range(x.ndim) if d not in dims]
     flat = xp.reshape(xp.permute_dims(x, (*kept, *dims)), (*[x.shape[d] for d in kept], -1))
-    r = (xp.argmax if is_max else xp.argmin)(flat, axis=-1)
+    r = (xp.argmax if largest else xp.argmin)(flat, axis=-1)
     if keepdim:
         r = xp.reshape(r, tuple(1 if d in dims else x.shape[d] for d in range(x.ndim)))
     return r

@@ -21,6 +21,8 @@ def dtype_name(dt: np.dtype, op: str) -> str:
         return f"float{dt.itemsize * 8}"
     if dt.name == "bfloat16":  # ml_dtypes' bfloat16, as JAX hands it over
         return "bfloat16"
+    if dt.kind in "Mm":  # datetime64 and timedelta64, any unit: int64 counts with NaT
+        return "datetime64"
     if dt.kind == "c":
         raise complex_error(op)
     raise unsupported_dtype(op, str(dt))

@@ -11,14 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from .view import Adapted, StridedView, complex_error, unsupported_dtype
+from .view import CORE_DTYPES, Adapted, StridedView, complex_error, unsupported_dtype
 
-_NAMES = {
-    "torch.bool": "bool", "torch.uint8": "uint8", "torch.int8": "int8", "torch.int16": "int16",
-    "torch.uint16": "uint16", "torch.int32": "int32", "torch.uint32": "uint32", "torch.int64": "int64",
-    "torch.uint64": "uint64", "torch.float16": "float16", "torch.bfloat16": "bfloat16",
-    "torch.float32": "float32", "torch.float64": "float64",
-}
+# torch names its dtypes as the core does ("torch.float32" -> "float32").
+_NAMES = {f"torch.{name}": name for name in CORE_DTYPES}
 
 
 def adapt_torch(t: Any, op: str) -> Adapted:
@@ -45,7 +41,7 @@ def _to_torch(result: np.ndarray):
     return torch.from_numpy(np.require(result, requirements="C"))
 
 
-def reduce_on_device(t: Any, dims: tuple[int, ...], keepdim: bool, is_max: bool):
+def reduce_on_device(t: Any, dims: tuple[int, ...], keepdim: bool, largest: bool):
     """A tensor on a GPU (or any non-CPU device) is reduced there, by torch itself.
 
     ``dims`` are the reduced dims (all of them for dim=None). They are moved last and flattened,
@@ -58,7 +54,7 @@ def reduce_on_device(t: Any, dims: tuple[int, ...], keepdim: bool, is_max: bool)
         t = t.to(torch.uint8)
     kept = [d for d in range(t.ndim) if d not in dims]
     flat = t.permute(*kept, *dims).reshape(*[t.shape[d] for d in kept], -1)
-    r = torch.argmax(flat, -1) if is_max else torch.argmin(flat, -1)
+    r = torch.argmax(flat, -1) if largest else torch.argmin(flat, -1)
     if keepdim:
         for d in sorted(dims):
             r = r.unsqueeze(d)

@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-#: The dtypes the core reduces (the contract's, plus bool and the unsigned extensions).
-CORE_DTYPES = (
-    "bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64",
-    "float16", "bfloat16", "float32", "float64",
-)
+from .. import _core
+
+#: The dtypes the core reduces (the contract's, plus bool and the unsigned extensions), from the
+#: core's one dtype list (cpp/argreduce/dtype.hpp).
+CORE_DTYPES: tuple[str, ...] = tuple(name for name, _, _ in _core.dtypes())
 
 
 @dataclass(frozen=True)
@@ -30,22 +30,16 @@ class StridedView:
     strides: tuple[int, ...]
     swapped: bool = False
 
-    @property
-    def ndim(self) -> int:
-        return len(self.shape)
-
-    @property
-    def numel(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64)) if self.shape else 1
-
 
 @dataclass(frozen=True)
 class Adapted:
-    """An input turned into a view, and how to give a NumPy int64 result back in its library."""
+    """An input turned into a view, and how to give a NumPy result back in its library."""
 
     view: StridedView
     wrap: Callable[[np.ndarray], Any]
     library: str  # "numpy", "torch", "jax", ... for messages and tests
+    #: Missing data (nulls, masked entries): True where an element is present; None when all are.
+    present: np.ndarray | None = None
 
 
 class UnsupportedDType(TypeError):

@@ -11,8 +11,8 @@ import math
 import os
 import sys
 
-from ..threads import _ENV as THREADS_ENV
-from ..threads import set_num_threads
+from ..reduction import ARGMAX, ARGMIN
+from ..threads import NUM_THREADS_ENV, set_num_threads
 from .args import DEFAULT_CHUNK_BYTES, parse_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
 from .output import as_json, as_text, shaped, unravel
@@ -35,7 +35,7 @@ def _run(args) -> str:
         args.chunk_bytes = DEFAULT_CHUNK_BYTES
     if args.threads:
         set_num_threads(args.threads)
-    elif THREADS_ENV not in os.environ:
+    elif NUM_THREADS_ENV not in os.environ:
         # One thread reduces 8 MiB blocks at several times the rate one thread can read them; more wait
         # on each other for every block, and lose out when other work shares the processors.
         set_num_threads(1)
@@ -47,11 +47,15 @@ def _run(args) -> str:
     overlap = (source.decodes and args.chunk_bytes >= OVERLAP_MIN_CHUNK
                and (source.total_bytes or math.inf) > args.chunk_bytes)
     try:
-        index = reduce_source(source, args.dim, args.max, progress, overlap)
+        index = reduce_source(source, args.dim, _reduction(args), progress, overlap)
     finally:
         if progress is not None:
             progress.close(completed=sys.exc_info()[0] is None)
     return _format(args, index, source)
+
+
+def _reduction(args):
+    return ARGMAX if args.max else ARGMIN
 
 
 def _format(args, index, source) -> str:
@@ -60,8 +64,7 @@ def _format(args, index, source) -> str:
     index = shaped(index, shape, reduced, args.keepdim)
     coords = unravel(index, shape, reduced) if args.unravel else None
     if args.json:
-        op = "argmax" if args.max else "argmin"
-        return as_json(source, op, args.dim, args.keepdim, index, coords) + "\n"
+        return as_json(source, _reduction(args).name, args.dim, args.keepdim, index, coords) + "\n"
     return as_text(coords if coords is not None else index, coords is not None) + "\n"
 
 

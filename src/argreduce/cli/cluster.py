@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..reduction import ARGMAX, ARGMIN
 from .errors import InputError
 from .readers import Source
 
@@ -31,7 +32,8 @@ def reduce_on_cluster(args) -> tuple[np.ndarray, Source]:
     scheduler = args.scheduler or "local"
     try:
         x = open_file(args.file, args.format, args.key, chunk)
-        index = reduce_file(args.file, args.format, args.dim, False, args.max, scheduler=scheduler,
+        reduction = ARGMAX if args.max else ARGMIN
+        index = reduce_file(args.file, args.format, args.dim, False, reduction, scheduler=scheduler,
                             key=args.key, chunk_bytes=chunk)
     except (ValueError, IndexError, RuntimeError, TypeError) as e:
         raise InputError(f"{args.file}: {e}") from None

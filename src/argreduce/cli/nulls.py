@@ -11,29 +11,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._contract import kept_axes, reduced_axes
 from ..partial import Partial
 
 EMPTY = np.iinfo(np.int64).max  # the core's empty partial: key and index both KMAX (partial.hpp)
 
 
-def _losing_value(dtype: np.dtype, is_max: bool):
+def _losing_value(dtype: np.dtype, largest: bool):
     if dtype.kind == "f":
-        return -np.inf if is_max else np.inf
+        return -np.inf if largest else np.inf
     if dtype.kind == "b":
-        return not is_max
+        return not largest
     info = np.iinfo(dtype)
-    return info.min if is_max else info.max
+    return info.min if largest else info.max
 
 
-def fill_nulls(values: np.ndarray, valid: np.ndarray, is_max: bool) -> None:
-    np.putmask(values, ~valid, _losing_value(values.dtype, is_max))
+def fill_nulls(values: np.ndarray, valid: np.ndarray, largest: bool) -> None:
+    np.putmask(values, ~valid, _losing_value(values.dtype, largest))
 
 
 def fix_nulls(part: Partial, valid: np.ndarray, reduced: tuple[bool, ...]) -> None:
     """Moves results that landed on a null to the slice's first valid element (or to EMPTY)."""
-    kept = [a for a, r in enumerate(reduced) if not r]
-    red = [a for a, r in enumerate(reduced) if r]
-    by_slice = np.transpose(valid, kept + red).reshape((*part.index.shape, -1))
+    by_slice = np.transpose(valid, kept_axes(reduced) + reduced_axes(reduced))
+    by_slice = by_slice.reshape((*part.index.shape, -1))
     chosen_is_valid = np.take_along_axis(by_slice, part.index[..., None], axis=-1)[..., 0]
     wrong = ~chosen_is_valid
     if not wrong.any():

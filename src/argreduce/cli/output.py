@@ -7,13 +7,12 @@ import sys
 
 import numpy as np
 
+from .._contract import result_shape
 from .readers import Source
 
 
 def shaped(index: np.ndarray, shape: tuple[int, ...], reduced: tuple[bool, ...], keepdim: bool) -> np.ndarray:
-    if keepdim:
-        return index.reshape(tuple(1 if r else n for n, r in zip(shape, reduced, strict=True)))
-    return index
+    return index.reshape(result_shape(shape, reduced, keepdim)) if keepdim else index
 
 
 def unravel(index: np.ndarray, shape: tuple[int, ...], reduced: tuple[bool, ...]) -> np.ndarray:

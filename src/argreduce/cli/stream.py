@@ -16,9 +16,10 @@ from dataclasses import replace
 
 import numpy as np
 
+from .._contract import reduced_axes, wrap_dims
 from ..adapters import adapt
-from ..api import _wrap_dims
 from ..partial import Partial, global_index
+from ..reduction import Reduction
 from .errors import InputError
 from .nulls import EMPTY, fill_nulls, fix_nulls
 from .prefetch import prefetched
@@ -30,7 +31,7 @@ def reduced_dims(dims: tuple[int, ...] | None, ndim: int) -> tuple[bool, ...]:
     if dims is None:
         return (True,) * ndim
     try:
-        wrapped = _wrap_dims(dims, ndim)
+        wrapped = wrap_dims(dims, ndim)
     except (IndexError, RuntimeError) as e:
         raise InputError(f"--dim: {e}") from None
     return tuple(d in wrapped for d in range(ndim))
@@ -52,7 +53,7 @@ class _Results:
     def __init__(self, shape: tuple[int | None, ...], reduced: tuple[bool, ...]):
         self.shape, self.reduced = shape, reduced
         self.kept = [a for a, r in enumerate(reduced) if not r]
-        self.red = [a for a, r in enumerate(reduced) if r]
+        self.red = reduced_axes(reduced)
         self.growing = bool(shape) and shape[0] is None and not reduced[0]  # rows appended as they come
         self.pieces: list[np.ndarray] = []
         kept_shape = tuple(shape[a] for a in self.kept)
@@ -87,13 +88,13 @@ class _Results:
         return np.empty((0, *(self.shape[a] for a in self.kept[1:])), dtype=np.int64)
 
 
-def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], is_max: bool, op: str) -> Partial:
+def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], reduction: Reduction) -> Partial:
     if block.valid is not None:
-        fill_nulls(block.array, block.valid, is_max)
-    view = adapt(block.array, op).view
+        fill_nulls(block.array, block.valid, reduction.largest)
+    view = adapt(block.array, reduction.name).view
     if source.reinterpret:
         view = replace(view, dtype=source.reinterpret)
-    part = Partial.of_view(view, reduced, is_max)
+    part = Partial.of_view(view, reduced, reduction)
     if block.valid is None:
         part.index = global_index(part.index, block.array.shape, block.starts, source.shape, reduced)
         return part
@@ -116,13 +117,13 @@ def _all_null_error(source: Source, index: np.ndarray, reduced: tuple[bool, ...]
     return InputError(f"{source.name}: the slice at output position {position} holds only nulls")
 
 
-def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, progress=None,
+def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduction, progress=None,
                   overlap: bool = True) -> np.ndarray:
     """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``.
 
     ``overlap`` reads the next block on a thread while this one is reduced (prefetch.py).
     """
-    op = "argmax" if is_max else "argmin"
+    op = reduction.name
     reduced = reduced_dims(dims, len(source.shape))
     known = None not in source.shape
     if known:
@@ -132,7 +133,7 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, is_max: bool, pr
         saw_nulls = False
         try:
             for block in prefetched(source.blocks()) if overlap else source.blocks():
-                results.add(_partial_of(block, source, reduced, is_max, op), block)
+                results.add(_partial_of(block, source, reduced, reduction), block)
                 saw_nulls = saw_nulls or block.valid is not None
                 if progress is not None:
                     progress.update(block.position)

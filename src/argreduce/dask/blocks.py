@@ -13,10 +13,11 @@ import numpy as np
 
 from ..adapters import adapt
 from ..partial import Partial, global_index
+from ..reduction import Reduction
 from .records import nothing, record_of
 
 
-def block_partial(block, *, op: str, is_max: bool, reduced: tuple[bool, ...],
+def block_partial(block, *, reduction: Reduction, reduced: tuple[bool, ...],
                   global_shape: tuple[int, ...], block_info=None) -> np.ndarray:
     """The RECORD array of one block: size 1 along the reduced dims, the block's size elsewhere.
 
@@ -26,6 +27,6 @@ def block_partial(block, *, op: str, is_max: bool, reduced: tuple[bool, ...],
     shape = tuple(1 if r else n for n, r in zip(block.shape, reduced, strict=True))
     if any(n == 0 for n, r in zip(block.shape, reduced, strict=True) if r):
         return nothing(shape)  # Dask allows empty chunks: this block has no candidate
-    p = Partial.of_view(adapt(block, op).view, reduced, is_max)
+    p = Partial.of_view(adapt(block, reduction.name).view, reduced, reduction)
     p.index = global_index(p.index, block.shape, starts, global_shape, reduced)
     return record_of(p, shape)

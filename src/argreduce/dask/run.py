@@ -11,6 +11,8 @@ import os
 
 import numpy as np
 
+from ..reduction import ARGMIN, Reduction
+from .arg_reduce import dask_arg_reduce
 from .sources import DEFAULT_CHUNK_BYTES, from_npy, from_zarr
 
 FORMATS = ("zarr", "npy")
@@ -56,19 +58,19 @@ def client_for(scheduler: str | None):
             yield client
 
 
-def reduce_file(path: str, fmt: str | None, dims, keepdim: bool, is_max: bool, *,
+def reduce_file(path: str, fmt: str | None, dims, keepdim: bool, reduction: Reduction = ARGMIN, *,
                 scheduler: str | None = None, key: str | None = None,
                 chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> np.ndarray:
-    """argmin (``is_max=False``) or argmax of an array stored at ``path``, computed by Dask.
+    """``reduction`` (argreduce.reduction.ARGMIN, ARGMAX ...) of an array stored at ``path``, by Dask.
 
     ``fmt`` is "zarr", "npy" or None (from the path); ``dims`` None, an int or a tuple of ints;
     ``scheduler`` as for :func:`client_for`. Returns a NumPy int64 array of the result's shape
     (0-d for ``dims=None`` without keepdim), the same answer as an in-memory argreduce call.
     """
-    from .. import argmax, argmin
-
     x = open_file(path, fmt, key, chunk_bytes)
-    lazy = (argmax if is_max else argmin)(x, tuple(dims) if isinstance(dims, list) else dims, keepdim)
+    if isinstance(dims, int):
+        dims = (dims,)
+    lazy = dask_arg_reduce(reduction, x, tuple(dims) if dims is not None else None, keepdim, None)
     with client_for(scheduler) as client:
         result = lazy.compute() if client is None else client.compute(lazy).result()
     return np.asarray(result, dtype=np.int64)

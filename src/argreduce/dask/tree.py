@@ -8,6 +8,7 @@ order in which Dask groups the blocks cannot change the answer.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -38,20 +39,23 @@ def combine(records: np.ndarray, axis: tuple[int, ...], keepdims: bool) -> np.nd
     return record_of(merged, ones)
 
 
-def aggregate(records: np.ndarray, axis: tuple[int, ...], keepdims: bool) -> np.ndarray:
+def aggregate(records: np.ndarray, axis: tuple[int, ...], keepdims: bool, all_nan_key=None) -> np.ndarray:
     merged, ones = _fold(records, axis)
+    if all_nan_key is not None and (merged.keys == all_nan_key).any():
+        raise ValueError("All-NaN slice encountered")
     shape = ones if keepdims else tuple(n for d, n in enumerate(records.shape) if d not in axis)
     return merged.index.reshape(shape)
 
 
-def tree_reduce(partials, reduced: tuple[bool, ...], keepdim: bool, name: str, split_every=None):
+def tree_reduce(partials, reduced: tuple[bool, ...], keepdim: bool, name: str, split_every=None,
+                all_nan_key: int | None = None):
     """The int64 Dask array of global indices, from the RECORD array of block partials."""
     import dask.array as da
 
     axis = tuple(d for d, r in enumerate(reduced) if r)
     return da.reduction(
-        partials, as_is, aggregate, combine=combine, axis=axis, keepdims=keepdim, dtype=np.int64,
-        split_every=split_every, concatenate=True, name=name,
+        partials, as_is, functools.partial(aggregate, all_nan_key=all_nan_key), combine=combine, axis=axis,
+        keepdims=keepdim, dtype=np.int64, split_every=split_every, concatenate=True, name=name,
         meta=np.empty((0,) * (partials.ndim if keepdim else partials.ndim - len(axis)), dtype=np.int64),
     )
 
