@@ -105,8 +105,7 @@ def test_complex_is_a_runtime_error_saying_why(make, op):
     (np.array(["a", "b"]), "<U1"),
     (np.array([b"a", b"b"]), "|S1"),
     (np.array([1, "a", None], dtype=object), "object"),
-    (np.array(["2020-01-01", "2021-01-01"], dtype="datetime64[D]"), "datetime64[D]"),
-    (np.array([1, 2], dtype="timedelta64[s]"), "timedelta64[s]"),
+    # datetime64 / timedelta64 are reduced since the family's contract (section 10): test_family.py
     (np.array([1.0, 2.0], dtype=np.longdouble), "float128"),
     (torch.zeros(2, dtype=torch.float8_e4m3fn), "float8_e4m3fn"),
     ([datetime.date(2020, 1, 1), datetime.date(2021, 1, 1)], "object"),

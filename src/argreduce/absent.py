@@ -5,16 +5,25 @@ the value that loses to everything under the reduction (+inf for argmin, the dty
 argmax ...), the copy is reduced as usual, and a result that still lands on an absent element is
 moved to its slice's first eligible element. That move is exact: a result lands on a filler only
 when every eligible element of its slice ties with the losing value (or none is left), and ties
-go to the first. The command line streams Parquet and Arrow nulls by the same rule (cli/nulls.py).
+go to the first. The command line's Parquet and Arrow nulls and Dask's blocks go through the same
+block_partial; whole arrays in memory through reduce_present.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
 from ._contract import kept_axes, reduced_axes
+from .adapters import adapt
+from .adapters.storage import nan_in_storage, storage_array
+from .adapters.values import gather, winner_coordinates
+from .adapters.view import StridedView
+from .engine import reduce_view
+from .partial import Partial
+from .reduction import Reduction
 
 _BF16_INF = 0x7F80  # bfloat16's +inf bit pattern
 
@@ -62,3 +71,73 @@ def move_off_absent(index: np.ndarray, eligible: np.ndarray, reduced: tuple[bool
     fix = ~ok & has
     index[fix] = per_slice.argmax(axis=-1)[fix]
     return ~has
+
+
+#: The empty partial's key and index (partial.hpp): every real element beats it in a merge.
+EMPTY = np.iinfo(np.int64).max
+
+
+def block_partial(values: np.ndarray, present: np.ndarray | None, reduced: tuple[bool, ...],
+                  reduction: Reduction, core_dtype: str | None = None, with_values: bool = False) -> Partial:
+    """The partial of one block of a larger array (indices local to the block), absent elements
+    taking no part. A slice of the block with no eligible element gets the empty partial, which
+    later blocks' elements beat; one still empty at the end is the caller's error to raise.
+
+    ``core_dtype`` overrides the dtype the block's memory holds (bfloat16 read as uint16 words).
+    Used by the command line's chunks and by Dask's blocks alike.
+    """
+    view = adapt(values, reduction.name).view
+    if core_dtype:
+        view = replace(view, dtype=core_dtype)
+    if present is None:
+        part = Partial.of_view(view, reduced, reduction)
+        local = part.index
+    else:
+        eligible = present
+        if reduction.skip_nan:  # a NaN is no fallback for a slice whose numbers all lost to the filler
+            eligible = present & ~nan_in_storage(values, view.dtype)
+        copy = filled(storage_array(view), present, view.dtype, reduction.largest)
+        part = Partial.of_view(replace(view, owner=copy, address=copy.__array_interface__["data"][0],
+                                       strides=copy.strides, swapped=False), reduced, reduction)
+        empty = move_off_absent(part.index, eligible, reduced)
+        local = np.where(empty, 0, part.index)  # element 0 stands in: its key is EMPTY, it never wins
+        part.keys[empty] = EMPTY
+        part.index[empty] = EMPTY
+    if with_values or reduction.values:
+        part.values = np.asarray(gather(values, values.shape, reduced, local))
+    return part
+
+
+def _empty_slice_error(reduction: Reduction, empty: np.ndarray, skipped_nan: bool) -> ValueError:
+    if skipped_nan:
+        return ValueError("All-NaN slice encountered")
+    where = "" if empty.ndim == 0 else f" at output position {tuple(int(i) for i in np.argwhere(empty)[0])}"
+    return ValueError(f"{reduction.name}(): the slice{where} has no element left to reduce "
+                      "(where= is False or the data are missing at every element)")
+
+
+def reduce_present(view: StridedView, reduced: tuple[bool, ...], reduction: Reduction,
+                   present: np.ndarray | None) -> np.ndarray:
+    """Indices of the best PRESENT element along the reduced dims (absent.py), with NaN skipped when
+    the reduction says so; a slice left with no element raises ValueError (NumPy's words when NaN
+    was skipped). ``present`` is None (all present) or a bool array of the view's shape."""
+    nan_capable = reduction.skip_nan and (view.dtype in ("bfloat16", "datetime64")
+                                          or view.dtype.startswith("float"))
+    if present is None:
+        index = reduce_view(view, reduced, reduction)
+        if nan_capable and index.size:
+            store = storage_array(view)
+            nan = nan_in_storage(store[winner_coordinates(view.shape, reduced, index)], view.dtype)
+            if nan.any():  # the winner under NaN-skipped is NaN only if its slice is all NaN
+                raise _empty_slice_error(reduction, np.asarray(nan), True)
+        return index
+    store = storage_array(view)
+    copy = filled(store, present, view.dtype, reduction.largest)
+    index = reduce_view(StridedView(copy, copy.__array_interface__["data"][0], view.dtype, copy.shape,
+                                    copy.strides), reduced, reduction)
+    eligible = present & ~nan_in_storage(store, view.dtype) if nan_capable else present
+    empty = move_off_absent(index, eligible, reduced)
+    if empty.any():
+        raise _empty_slice_error(reduction, empty, nan_capable and bool((by_slice(present, reduced)
+                                                                         .any(axis=-1) & empty).any()))
+    return index

@@ -18,8 +18,8 @@ import numpy as np
 
 from . import _core, adapters
 from ._contract import reduced_mask, result_shape, wrap_dims
+from .absent import reduce_present
 from .adapters.values import gather
-from .engine import reduce_present
 from .reduction import ARGMAX, ARGMIN, MAX, MIN, NANARGMAX, NANARGMIN, Reduction
 from .threads import get_num_threads
 
@@ -131,11 +131,14 @@ def _reduce(reduction: Reduction, input: Any, dim: Any, keepdim: Any, out: Any, 
     dims = _parse_dims(op, dim)
     if type(keepdim) is not bool:
         raise TypeError(f"{op}(): argument 'keepdim' must be bool, not {_type_name(keepdim)}")
-    mask = _where_mask(op, where)
     if adapters.is_dask_array(input):
         from .dask.arg_reduce import dask_arg_reduce
 
-        return dask_arg_reduce(reduction, input, dims, keepdim, out, where)
+        result = dask_arg_reduce(reduction, input, dims, keepdim, out, where)
+        if not reduction.values:
+            return result
+        return result[0] if dims is None else ValuesIndices(*result)
+    mask = _where_mask(op, where)
     if adapters.off_cpu(input):
         if mask is not None or reduction.skip_nan or reduction.values:
             raise TypeError(f"{op}(): arrays on another device are reduced there by argmin/argmax only; "

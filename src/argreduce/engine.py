@@ -1,7 +1,6 @@
 """The call into the native core: a strided view, the reduced dims and a reduction in; int64 indices out.
 
-reduce_view is the plain call; reduce_present adds what the family needs around it: absent
-elements (where=, nulls) and the all-NaN check of the NaN-skipping reductions."""
+What the family needs around it (absent elements, the all-NaN check) is absent.py's."""
 
 from __future__ import annotations
 
@@ -9,9 +8,7 @@ import numpy as np
 
 from . import _core
 from ._contract import kept_shape
-from .absent import by_slice, filled, move_off_absent
 from .adapters import StridedView
-from .adapters.storage import storage_array
 from .reduction import Reduction
 from .threads import get_num_threads
 
@@ -45,51 +42,3 @@ def reduce_view(
 def isa() -> str:
     """The instruction set the kernels use on this processor ($ARGREDUCE_ISA pins another)."""
     return _core.isa()
-
-
-def _nan_at(values: np.ndarray, core_dtype: str) -> np.ndarray:
-    """Which of ``values`` (storage dtype: absent.py) are NaN, or NaT for datetime64/timedelta64."""
-    if core_dtype == "bfloat16":
-        return (values & 0x7FFF) > 0x7F80
-    if core_dtype == "datetime64":
-        return values == np.iinfo(np.int64).min
-    if values.dtype.kind == "f":
-        return np.isnan(values)
-    return np.zeros(values.shape, dtype=bool)
-
-
-def _empty_slice_error(reduction: Reduction, empty: np.ndarray, skipped_nan: bool) -> ValueError:
-    if skipped_nan:
-        return ValueError("All-NaN slice encountered")
-    where = "" if empty.ndim == 0 else f" at output position {tuple(int(i) for i in np.argwhere(empty)[0])}"
-    return ValueError(f"{reduction.name}(): the slice{where} has no element left to reduce "
-                      "(where= is False or the data are missing at every element)")
-
-
-def reduce_present(view: StridedView, reduced: tuple[bool, ...], reduction: Reduction,
-                   present: np.ndarray | None) -> np.ndarray:
-    """Indices of the best PRESENT element along the reduced dims (absent.py), with NaN skipped when
-    the reduction says so; a slice left with no element raises ValueError (NumPy's words when NaN
-    was skipped). ``present`` is None (all present) or a bool array of the view's shape."""
-    nan_capable = reduction.skip_nan and (view.dtype in ("bfloat16", "datetime64")
-                                          or view.dtype.startswith("float"))
-    if present is None:
-        index = reduce_view(view, reduced, reduction)
-        if nan_capable and index.size:
-            from .adapters.values import winner_coordinates
-
-            store = storage_array(view)
-            nan = _nan_at(store[winner_coordinates(view.shape, reduced, index)], view.dtype)
-            if nan.any():  # the winner under NaN-skipped is NaN only if its slice is all NaN
-                raise _empty_slice_error(reduction, np.asarray(nan), True)
-        return index
-    store = storage_array(view)
-    copy = filled(store, present, view.dtype, reduction.largest)
-    index = reduce_view(StridedView(copy, copy.__array_interface__["data"][0], view.dtype, copy.shape,
-                                    copy.strides), reduced, reduction)
-    eligible = present & ~_nan_at(store, view.dtype) if nan_capable else present
-    empty = move_off_absent(index, eligible, reduced)
-    if empty.any():
-        raise _empty_slice_error(reduction, empty, nan_capable and bool((by_slice(present, reduced)
-                                                                         .any(axis=-1) & empty).any()))
-    return index

@@ -24,10 +24,12 @@ from .reduction import Reduction
 
 @dataclass
 class Partial:
-    """Per output element: ``keys`` (int64, smaller is better) and ``index`` (int64)."""
+    """Per output element: ``keys`` (int64, smaller is better), ``index`` (int64) and, for reductions
+    that return them, the winners' ``values`` (the input's dtype), which travel with the index."""
 
     keys: np.ndarray
     index: np.ndarray
+    values: np.ndarray | None = None
 
     @classmethod
     def of_view(cls, view: StridedView, reduced: tuple[bool, ...], reduction: Reduction) -> Partial:
@@ -45,10 +47,17 @@ class Partial:
             # merged in place: a non-contiguous view would be copied by reshape and the merge lost
             if not (a.dtype == np.int64 and a.flags.c_contiguous and a.flags.writeable):
                 raise ValueError(f"Partial.merge: {name} must be a writeable C-contiguous int64 array")
+        before = self.index.copy() if self.values is not None else None
         if self.keys.size:
             _core.merge(self.keys.reshape(-1), self.index.reshape(-1),
                         np.ascontiguousarray(other.keys).reshape(-1),
                         np.ascontiguousarray(other.index).reshape(-1))
+        if before is not None:
+            if other.values is None:
+                raise ValueError("Partial.merge: this partial carries values and the other does not")
+            # Indices are global and distinct across partials: an index that changed is the other's.
+            won = self.index != before
+            self.values[won] = other.values[won]
         return self
 
 
@@ -78,7 +87,8 @@ def merge_all(parts) -> Partial:
     """Merges an iterable of partials of one shape; the order does not change the answer."""
     it = iter(parts)
     first = next(it)
-    acc = Partial(np.array(first.keys, dtype=np.int64), np.array(first.index, dtype=np.int64))
+    acc = Partial(np.array(first.keys, dtype=np.int64), np.array(first.index, dtype=np.int64),
+                  None if first.values is None else np.array(first.values))
     for p in it:
         acc.merge(p)
     return acc

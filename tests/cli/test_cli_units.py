@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import argreduce as ar
+from argreduce.absent import filled, move_off_absent
 from argreduce.cli.args import parse_args, parse_dims, parse_size
-from argreduce.cli.nulls import EMPTY, fill_nulls, fix_nulls
 from argreduce.cli.prefetch import prefetched
 from argreduce.cli.readers import Block, Source
 from argreduce.cli.readers.base import BUFFERS_IN_FLIGHT, plan_blocks
@@ -68,14 +68,13 @@ def test_nulls_are_filled_with_the_losing_value_and_fixed():
     x = np.array([[np.inf, 5.0, np.inf], [1.0, 0.0, 2.0]])
     valid = np.array([[False, False, True], [True, False, True]])
     for is_max in (False, True):
-        y = x.copy()
-        fill_nulls(y, valid, is_max)
+        y = filled(x, valid, "float64", is_max)
         assert (y[~valid] == (-np.inf if is_max else np.inf)).all()
     got = reduce_source(_source_of(x, 8, valid), (1,), ARGMIN, overlap=False)
     assert got.tolist() == [2, 0]  # row 0: only the +inf at 2 is valid; row 1: 1.0 at 0 (the 0.0 is null)
-    part = ar.Partial(np.zeros(2, np.int64), np.array([0, 1]))
-    fix_nulls(part, np.array([[False, False], [True, False]]), (False, True))
-    assert part.index.tolist() == [EMPTY, 0] and part.keys[0] == EMPTY
+    index = np.array([0, 1])
+    empty = move_off_absent(index, np.array([[False, False], [True, False]]), (False, True))
+    assert empty.tolist() == [True, False] and index[1] == 0
 
 
 def test_prefetch_keeps_order_and_passes_errors_on():

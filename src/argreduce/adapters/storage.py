@@ -34,3 +34,14 @@ def storage_array(view: StridedView) -> np.ndarray:
         a = np.ndarray(view.shape, dt, buffer=memory, offset=-lo, strides=view.strides)
     a.flags.writeable = False
     return a
+
+
+def nan_in_storage(values: np.ndarray, core_dtype: str) -> np.ndarray:
+    """Which of ``values`` (held in the storage dtype) are NaN, or NaT for datetime64/timedelta64."""
+    if core_dtype == "bfloat16":
+        return (values.astype(np.uint16) & 0x7FFF) > 0x7F80
+    if core_dtype == "datetime64" or values.dtype.kind in "Mm":
+        return values.view(np.int64) == np.iinfo(np.int64).min
+    if values.dtype.kind == "f" or values.dtype.name == "bfloat16":
+        return np.isnan(values)
+    return np.zeros(values.shape, dtype=bool)

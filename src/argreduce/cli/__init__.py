@@ -11,11 +11,11 @@ import math
 import os
 import sys
 
-from ..reduction import ARGMAX, ARGMIN
+from ..reduction import ARGMAX, ARGMIN, NANARGMAX, NANARGMIN
 from ..threads import NUM_THREADS_ENV, set_num_threads
 from .args import DEFAULT_CHUNK_BYTES, parse_args
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
-from .output import as_json, as_text, shaped, unravel
+from .output import as_json, as_text, printable_values, shaped, unravel
 from .progress import Progress
 from .readers import open_source
 from .stream import reduce_source, reduced_dims
@@ -47,25 +47,32 @@ def _run(args) -> str:
     overlap = (source.decodes and args.chunk_bytes >= OVERLAP_MIN_CHUNK
                and (source.total_bytes or math.inf) > args.chunk_bytes)
     try:
-        index = reduce_source(source, args.dim, _reduction(args), progress, overlap)
+        index, values = reduce_source(source, args.dim, _reduction(args), progress, overlap, values=True)
     finally:
         if progress is not None:
             progress.close(completed=sys.exc_info()[0] is None)
-    return _format(args, index, source)
+    return _format(args, index, source, values if args.values else None)
 
 
 def _reduction(args):
+    if args.skip_nan:
+        return NANARGMAX if args.max else NANARGMIN
     return ARGMAX if args.max else ARGMIN
 
 
-def _format(args, index, source) -> str:
+def _format(args, index, source, values=None) -> str:
     shape = tuple(source.shape)
     reduced = reduced_dims(args.dim, len(shape))
     index = shaped(index, shape, reduced, args.keepdim)
+    if values is not None:
+        values = printable_values(shaped(values, shape, reduced, args.keepdim), source.reinterpret)
     coords = unravel(index, shape, reduced) if args.unravel else None
     if args.json:
-        return as_json(source, _reduction(args).name, args.dim, args.keepdim, index, coords) + "\n"
-    return as_text(coords if coords is not None else index, coords is not None) + "\n"
+        return as_json(source, _reduction(args).name, args.dim, args.keepdim, index, coords, values) + "\n"
+    text = as_text(coords if coords is not None else index, coords is not None)
+    if values is None:
+        return text + "\n"
+    return text + (" " if index.ndim == 0 else "\n") + as_text(values, False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ examples:
   argreduce data.npy                        flat argmin: index into the row-major flattening
   argreduce data.npy --dim 0 --keepdim      argmin along dim 0
   argreduce --max scores.csv --dim 1        argmax of each row of a CSV (rows counted from 0)
+  argreduce sensor.npy --skip-nan --values  the smallest reading and where, NaN gaps skipped
   argreduce sim.zarr --unravel              N-d coordinates of the minimum
   argreduce weights.safetensors --key layer.3.weight --json
   seq 10 | argreduce --max -                numbers on standard input
@@ -64,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE", help="the input; - reads standard input")
     p.add_argument("--max", action="store_true", help="argmax instead of argmin")
+    p.add_argument("--skip-nan", action="store_true",
+                   help="skip NaN (and NaT), as NumPy's nanargmin: a slice of only NaN is an error")
+    p.add_argument("--values", action="store_true",
+                   help="print the value beside each index (with --json: a 'values' field)")
     p.add_argument("--dim", type=parse_dims, default=None, metavar="D",
                    help="dim(s) to reduce: an integer or a comma list (--dim=-1,0); default: all, flattened")
     p.add_argument("--keepdim", action="store_true", help="keep reduced dims with size 1")

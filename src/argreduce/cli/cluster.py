@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..reduction import ARGMAX, ARGMIN
+from ..reduction import ARGMAX, ARGMIN, NANARGMAX, NANARGMIN
 from .errors import InputError
 from .readers import Source
 
@@ -32,7 +32,10 @@ def reduce_on_cluster(args) -> tuple[np.ndarray, Source]:
     scheduler = args.scheduler or "local"
     try:
         x = open_file(args.file, args.format, args.key, chunk)
-        reduction = ARGMAX if args.max else ARGMIN
+        if args.values:
+            raise InputError("--values is not yet supported with --scheduler/--dask")
+        reduction = (NANARGMAX if args.max else NANARGMIN) if args.skip_nan else \
+            (ARGMAX if args.max else ARGMIN)
         index = reduce_file(args.file, args.format, args.dim, False, reduction, scheduler=scheduler,
                             key=args.key, chunk_bytes=chunk)
     except (ValueError, IndexError, RuntimeError, TypeError) as e:

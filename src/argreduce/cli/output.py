@@ -23,16 +23,34 @@ def unravel(index: np.ndarray, shape: tuple[int, ...], reduced: tuple[bool, ...]
     return np.stack(np.unravel_index(index, sizes), axis=-1).astype(np.int64)
 
 
+def printable_values(values: np.ndarray, reinterpret: str | None) -> np.ndarray:
+    """The winners' values as NumPy prints them: bfloat16 words (held as uint16) widened to float32."""
+    if reinterpret == "bfloat16":
+        return (values.astype(np.uint32) << 16).view(np.float32)
+    return values
+
+
 def as_text(values: np.ndarray, coords: bool) -> str:
     if values.ndim == 0:
-        return str(int(values))
+        return str(values[()]) if values.dtype.kind not in "iub" else str(int(values))
     if coords and values.ndim == 1:
         return str(tuple(int(v) for v in values))
     return np.array2string(values, threshold=sys.maxsize, separator=" ")
 
 
+def _json_values(values: np.ndarray):
+    """Numbers JSON can hold: NaN and infinities as strings ("nan", "inf"), times as ISO text."""
+    if values.dtype.kind == "M":
+        return np.datetime_as_string(values).tolist()
+    if values.dtype.kind == "m":
+        return values.astype(str).tolist()
+    if values.dtype.kind == "f":
+        return np.where(np.isfinite(values), values.astype(object), values.astype(str)).tolist()
+    return values.tolist()
+
+
 def as_json(source: Source, op: str, dims, keepdim: bool, index: np.ndarray,
-            coords: np.ndarray | None) -> str:
+            coords: np.ndarray | None, values: np.ndarray | None = None) -> str:
     doc = {
         "file": source.name,
         "shape": list(source.shape),
@@ -44,6 +62,8 @@ def as_json(source: Source, op: str, dims, keepdim: bool, index: np.ndarray,
     }
     if coords is not None:
         doc["coords"] = coords.tolist()
+    if values is not None:
+        doc["values"] = _json_values(np.asarray(values))
     if "columns" in source.labels:
         doc["columns"] = source.labels["columns"]
     return json.dumps(doc)

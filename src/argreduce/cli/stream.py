@@ -12,16 +12,15 @@ reducing a kept axis 0 (``--dim 1`` on a table) costs the output and nothing mor
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 
 from .._contract import reduced_axes, wrap_dims
-from ..adapters import adapt
+from ..absent import EMPTY, block_partial
+from ..adapters.storage import nan_in_storage
 from ..partial import Partial, global_index
 from ..reduction import Reduction
 from .errors import InputError
-from .nulls import EMPTY, fill_nulls, fix_nulls
 from .prefetch import prefetched
 from .readers import Block, Restart, Source
 
@@ -59,6 +58,8 @@ class _Results:
         kept_shape = tuple(shape[a] for a in self.kept)
         self.index = None if self.growing else np.empty(kept_shape, dtype=np.int64)
         self.keys: np.ndarray | None = None
+        self.values: np.ndarray | None = None  # the winners' values, for reductions that carry them
+        self.value_pieces: list[np.ndarray] = []
 
     def add(self, part: Partial, block: Block) -> None:
         extents = block.array.shape
@@ -66,19 +67,28 @@ class _Results:
         whole = all(extents[a] == self.shape[a] for a in self.red)
         if self.growing:  # text and Arrow blocks are whole rows: each result is final
             self.pieces.append(part.index)
+            if part.values is not None:
+                self.value_pieces.append(part.values)
             return
+        if part.values is not None and self.values is None:
+            self.values = np.empty(self.index.shape, dtype=part.values.dtype)
         region = tuple(slice(block.starts[a], block.starts[a] + extents[a]) for a in self.kept)
         if first:
             self.index[region] = part.index
+            if self.values is not None:
+                self.values[region] = part.values
             if not whole:
                 if self.keys is None:
                     self.keys = np.empty(self.index.shape, dtype=np.int64)
                 self.keys[region] = part.keys
         elif all(r.start == 0 and r.stop == n for r, n in zip(region, self.index.shape, strict=True)):
-            Partial(self.keys, self.index).merge(part)
+            Partial(self.keys, self.index, self.values).merge(part)
         else:
-            acc = Partial(self.keys[region].copy(), self.index[region].copy()).merge(part)
+            values = None if self.values is None else self.values[region].copy()
+            acc = Partial(self.keys[region].copy(), self.index[region].copy(), values).merge(part)
             self.keys[region], self.index[region] = acc.keys, acc.index
+            if values is not None:
+                self.values[region] = acc.values
 
     def result(self) -> np.ndarray:
         if not self.growing:
@@ -87,19 +97,16 @@ class _Results:
             return np.concatenate(self.pieces, axis=0)
         return np.empty((0, *(self.shape[a] for a in self.kept[1:])), dtype=np.int64)
 
+    def values_result(self) -> np.ndarray | None:
+        if not self.growing:
+            return self.values
+        return np.concatenate(self.value_pieces, axis=0) if self.value_pieces else None
 
-def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], reduction: Reduction) -> Partial:
-    if block.valid is not None:
-        fill_nulls(block.array, block.valid, reduction.largest)
-    view = adapt(block.array, reduction.name).view
-    if source.reinterpret:
-        view = replace(view, dtype=source.reinterpret)
-    part = Partial.of_view(view, reduced, reduction)
-    if block.valid is None:
-        part.index = global_index(part.index, block.array.shape, block.starts, source.shape, reduced)
-        return part
-    fix_nulls(part, block.valid, reduced)
-    empty = part.index == EMPTY
+
+def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], reduction: Reduction,
+                with_values: bool) -> Partial:
+    part = block_partial(block.array, block.valid, reduced, reduction, source.reinterpret, with_values)
+    empty = part.index == EMPTY  # a slice of the block with only nulls: no candidate yet
     shifted = global_index(np.where(empty, 0, part.index), block.array.shape, block.starts, source.shape,
                            reduced)
     part.index = np.where(empty, EMPTY, shifted)
@@ -118,11 +125,14 @@ def _all_null_error(source: Source, index: np.ndarray, reduced: tuple[bool, ...]
 
 
 def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduction, progress=None,
-                  overlap: bool = True) -> np.ndarray:
-    """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``.
+                  overlap: bool = True, values: bool = False):
+    """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``;
+    with ``values``, the pair (indices, the winners' values in the blocks' dtype).
 
-    ``overlap`` reads the next block on a thread while this one is reduced (prefetch.py).
+    ``overlap`` reads the next block on a thread while this one is reduced (prefetch.py). A
+    NaN-skipping reduction carries the values anyway: an all-NaN slice is told by its value.
     """
+    with_values = values or reduction.skip_nan
     op = reduction.name
     reduced = reduced_dims(dims, len(source.shape))
     known = None not in source.shape
@@ -133,7 +143,7 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduc
         saw_nulls = False
         try:
             for block in prefetched(source.blocks()) if overlap else source.blocks():
-                results.add(_partial_of(block, source, reduced, reduction), block)
+                results.add(_partial_of(block, source, reduced, reduction, with_values), block)
                 saw_nulls = saw_nulls or block.valid is not None
                 if progress is not None:
                     progress.update(block.position)
@@ -146,4 +156,7 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduc
     index = results.result()
     if saw_nulls and (index == EMPTY).any():
         raise _all_null_error(source, index, reduced)
-    return index
+    found = results.values_result()
+    if reduction.skip_nan and found is not None and nan_in_storage(found, source.reinterpret or "").any():
+        raise InputError(f"{source.name}: {reduction.name}(): All-NaN slice encountered")
+    return (index, found) if values else index

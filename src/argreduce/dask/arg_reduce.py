@@ -48,9 +48,6 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
     shape = tuple(int(n) for n in x.shape)
     reduced = reduced_mask(op, shape, dims)
     out_shape = result_shape(shape, reduced, keepdim)
-    if where is not None or reduction.values:
-        raise NotImplementedError(f"{op}(): where= and values are not yet supported for Dask arrays; "
-                                  "argmin, argmax, nanargmin and nanargmax are")
     if out is not None:
         raise TypeError(
             f"{op}(): out= is not supported for Dask arrays: the result is lazy; "
@@ -63,9 +60,30 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
     # The blocks of `partials` are RECORD arrays, but the array is declared int64: dask's reduction
     # casts the intermediate metadata to the result's dtype, which a structured dtype refuses. Dask's
     # own arg-reductions declare their structured intermediates the same way; no block is cast.
-    partials = x.map_blocks(
-        block_partial, reduction=reduction, reduced=reduced, global_shape=shape,
+    operands = [x] if where is None else [x, _mask_like(op, where, x)]
+    partials = da.map_blocks(
+        block_partial, *operands, reduction=reduction, reduced=reduced, global_shape=shape,
         chunks=partial_chunks, dtype=np.int64, meta=np.empty((0,) * x.ndim, dtype=np.int64),
         token=f"{op}-block",  # the tree adds "{op}-partial" (inner merges) and "{op}-aggregate"
     )
-    return tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=_all_nan_key(reduction, x.dtype))
+    nan_key = _all_nan_key(reduction, x.dtype)
+    indices = tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=nan_key)
+    if not reduction.values:
+        return indices
+    values = tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=nan_key, values_dtype=x.dtype)
+    return values, indices
+
+
+def _mask_like(op: str, where, x):
+    """where= as a bool Dask array of x's shape and chunks (broadcast; NumPy, lists or Dask)."""
+    import dask.array as da
+
+    w = where if isinstance(where, da.Array) else da.from_array(np.asarray(where))
+    if w.dtype != np.bool_:
+        raise TypeError(f"{op}(): argument 'where' must be a boolean array, not {w.dtype}")
+    try:
+        w = da.broadcast_to(w, x.shape)
+    except ValueError:
+        raise ValueError(f"{op}(): where= of shape {w.shape} does not broadcast to the input's shape "
+                         f"{x.shape}") from None
+    return w.rechunk(x.chunks)

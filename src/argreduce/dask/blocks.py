@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..adapters import adapt
-from ..partial import Partial, global_index
+from .. import absent
+from ..partial import global_index
 from ..reduction import Reduction
 from .records import nothing, record_of
 
 
-def block_partial(block, *, reduction: Reduction, reduced: tuple[bool, ...],
+def block_partial(block, present=None, *, reduction: Reduction, reduced: tuple[bool, ...],
                   global_shape: tuple[int, ...], block_info=None) -> np.ndarray:
     """The RECORD array of one block: size 1 along the reduced dims, the block's size elsewhere.
 
-    Called by ``dask.array.map_blocks``, which passes ``block_info`` (the block's place in the array).
+    ``present`` is the block of the where= mask (or None). Called by ``dask.array.map_blocks``,
+    which passes ``block_info`` (the block's place in the array).
     """
     starts = tuple(start for start, _ in block_info[0]["array-location"])
     shape = tuple(1 if r else n for n, r in zip(block.shape, reduced, strict=True))
     if any(n == 0 for n, r in zip(block.shape, reduced, strict=True) if r):
-        return nothing(shape)  # Dask allows empty chunks: this block has no candidate
-    p = Partial.of_view(adapt(block, reduction.name).view, reduced, reduction)
-    p.index = global_index(p.index, block.shape, starts, global_shape, reduced)
+        # Dask allows empty chunks: this block has no candidate
+        return nothing(shape, block.dtype if reduction.values else None)
+    p = absent.block_partial(np.asarray(block), None if present is None else np.asarray(present), reduced,
+                             reduction)
+    empty = p.index == absent.EMPTY  # no present element in this block's slice
+    local = np.where(empty, 0, p.index)
+    p.index = np.where(empty, absent.EMPTY, global_index(local, block.shape, starts, global_shape, reduced))
     return record_of(p, shape)

@@ -13,20 +13,27 @@ from ..partial import Partial
 
 RECORD = np.dtype([("key", np.int64), ("index", np.int64)])
 
+
+def record_dtype(value_dtype: np.dtype | None) -> np.dtype:
+    """RECORD, plus the winner's value for reductions that return values (min, max)."""
+    return RECORD if value_dtype is None else np.dtype([*RECORD.descr, ("value", value_dtype)])
+
 # A block that is empty along a reduced dim has no candidate. This record loses every merge:
 # no key is larger, and on an equal key every real index is smaller.
 _LAST = np.iinfo(np.int64).max
 
 
 def record_of(p: Partial, shape: tuple[int, ...]) -> np.ndarray:
-    out = np.empty(shape, dtype=RECORD)
+    out = np.empty(shape, dtype=record_dtype(None if p.values is None else p.values.dtype))
     out["key"] = p.keys.reshape(shape)
     out["index"] = p.index.reshape(shape)
+    if p.values is not None:
+        out["value"] = p.values.reshape(shape)
     return out
 
 
-def nothing(shape: tuple[int, ...]) -> np.ndarray:
-    out = np.empty(shape, dtype=RECORD)
+def nothing(shape: tuple[int, ...], value_dtype: np.dtype | None = None) -> np.ndarray:
+    out = np.zeros(shape, dtype=record_dtype(value_dtype))
     out["key"] = _LAST
     out["index"] = _LAST
     return out
@@ -34,4 +41,5 @@ def nothing(shape: tuple[int, ...]) -> np.ndarray:
 
 def partial_of(records: np.ndarray) -> Partial:
     """A Partial viewing the records (strided field views: merge_all copies before writing)."""
-    return Partial(records["key"], records["index"])
+    values = records["value"] if "value" in records.dtype.names else None
+    return Partial(records["key"], records["index"], values)

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from ..partial import Partial, merge_all
+from .records import _LAST as _EMPTY
 from .records import partial_of, record_of
 
 
@@ -39,23 +40,35 @@ def combine(records: np.ndarray, axis: tuple[int, ...], keepdims: bool) -> np.nd
     return record_of(merged, ones)
 
 
-def aggregate(records: np.ndarray, axis: tuple[int, ...], keepdims: bool, all_nan_key=None) -> np.ndarray:
+def aggregate(records: np.ndarray, axis: tuple[int, ...], keepdims: bool, all_nan_key=None, name="",
+              field="index") -> np.ndarray:
+    """The root: the merged indices (or, with field="values", the winners' values)."""
     merged, ones = _fold(records, axis)
     if all_nan_key is not None and (merged.keys == all_nan_key).any():
         raise ValueError("All-NaN slice encountered")
+    if (merged.index == _EMPTY).any():
+        if all_nan_key is not None:
+            raise ValueError("All-NaN slice encountered")
+        raise ValueError(f"{name}(): a slice has no element left to reduce "
+                         "(where= is False or the data are missing at every element)")
     shape = ones if keepdims else tuple(n for d, n in enumerate(records.shape) if d not in axis)
-    return merged.index.reshape(shape)
+    return getattr(merged, field).reshape(shape)
 
 
 def tree_reduce(partials, reduced: tuple[bool, ...], keepdim: bool, name: str, split_every=None,
-                all_nan_key: int | None = None):
-    """The int64 Dask array of global indices, from the RECORD array of block partials."""
+                all_nan_key: int | None = None, values_dtype=None):
+    """The int64 Dask array of global indices, from the RECORD array of block partials; with
+    ``values_dtype``, the Dask array of the winners' values instead."""
     import dask.array as da
 
     axis = tuple(d for d, r in enumerate(reduced) if r)
     return da.reduction(
-        partials, as_is, functools.partial(aggregate, all_nan_key=all_nan_key), combine=combine, axis=axis,
-        keepdims=keepdim, dtype=np.int64, split_every=split_every, concatenate=True, name=name,
-        meta=np.empty((0,) * (partials.ndim if keepdim else partials.ndim - len(axis)), dtype=np.int64),
+        partials, as_is,
+        functools.partial(aggregate, all_nan_key=all_nan_key, name=name,
+                          field="index" if values_dtype is None else "values"),
+        combine=combine, axis=axis, keepdims=keepdim, dtype=values_dtype or np.int64, split_every=split_every,
+        concatenate=True, name=name if values_dtype is None else f"{name}-values",
+        meta=np.empty((0,) * (partials.ndim if keepdim else partials.ndim - len(axis)),
+                      dtype=values_dtype or np.int64),
     )
 
