@@ -16,6 +16,7 @@ from . import finish
 from .exact import float_format
 from .kbest import KBest
 from .metrics import Points
+from .search import run_exact
 
 
 @dataclass
@@ -26,8 +27,6 @@ class NearestPartial:
 
 def of_block(x: np.ndarray, y: np.ndarray, start: int, k: int, metric: str) -> NearestPartial:
     """The k best (or all, if fewer) points of the block ``y`` whose first row is ``start``."""
-    from .api import run_exact  # api imports this module's users; import here to avoid a cycle
-
     c = min(k, y.shape[0])
     _, idx = run_exact(x, y, c, metric, "float64")
     idx = np.sort(idx, axis=1)
