@@ -86,7 +86,8 @@ def _rounded(metric: str, hi, lo, err, rows, points, fmt: FloatFormat):
     elif metric == "dot":
         f, ok = certify(-hi, -lo, err, fmt)
     else:
-        nx = np.sqrt(np.einsum("ij,ij->i", points.x[rows], points.x[rows]))
+        xr = points.x[rows].astype(np.float64, copy=False)
+        nx = np.sqrt(np.einsum("ij,ij->i", xr, xr))
         inv = np.where(nx > 0, 1.0 / np.where(nx > 0, nx, 1.0), 0.0)[:, None]
         v = 1.0 + (hi + lo) * inv
         d = points.x.shape[1]  # the query norm's own rounding grows with d

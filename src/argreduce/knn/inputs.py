@@ -14,7 +14,7 @@ _EXACT_INT = 2**53  # every integer up to this magnitude is a float64
 
 @dataclass(frozen=True)
 class Input:
-    values: np.ndarray  # (rows, d) float64, the given numbers exactly
+    values: np.ndarray  # (rows, d) float32 or float64 holding the given numbers exactly
     kind: str  # "float16", "bfloat16", "float32", "float64" or "int"
     library: str
     wrap: Any  # NumPy result -> the caller's library
@@ -28,7 +28,7 @@ def read(a: Any, name: str) -> Input:
     arr = np.asarray(adapted.view.owner)
     kind = kind_of(adapted.view.dtype, name)
     _check_2d(arr.shape, name)
-    return Input(widen(arr, kind, name), kind, adapted.library, adapted.wrap)
+    return Input(checked(arr, kind, name), kind, adapted.library, adapted.wrap)
 
 
 def _read_torch(t: Any, name: str) -> Input:
@@ -43,7 +43,7 @@ def _read_torch(t: Any, name: str) -> Input:
     t = t.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()  # exact: every bfloat16 is a float32
-    return Input(widen(t.numpy(), kind, name), kind, "torch", None)
+    return Input(checked(t.numpy(), kind, name), kind, "torch", None)
 
 
 def kind_of(dtype: str, name: str) -> str:
@@ -62,6 +62,21 @@ def _check_2d(shape: tuple[int, ...], name: str) -> None:
         raise ValueError(f"nearest(): {name} must be a 2-D array (rows, d), got shape {tuple(shape)}")
 
 
+def checked(arr: np.ndarray, kind: str, name: str) -> np.ndarray:
+    """``arr`` itself when it is float32 or float64 (read in place: no copy of a large or
+    memory-mapped input), else widened exactly; the contract's errors either way."""
+    if kind not in ("float32", "float64"):
+        return widen(arr, kind, name)
+    if arr.size and not (np.isfinite(arr.max()) and np.isfinite(arr.min())):  # NaN propagates
+        _non_finite(arr, name, 0)
+    return arr
+
+
+def _non_finite(arr: np.ndarray, name: str, first_row: int):
+    row = first_row + int(np.argmax(~np.isfinite(arr).all(axis=1)))
+    raise ValueError(f"nearest(): {name} has a NaN or inf in row {row}; distances need finite values")
+
+
 def widen(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.ndarray:
     """``arr`` as float64, exactly; errors name the row as ``first_row`` + its row in ``arr``."""
     if kind == "int" and arr.size:
@@ -74,8 +89,7 @@ def widen(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.ndarr
             )
     out = arr.astype(np.float64)
     if not np.isfinite(out).all():
-        row = first_row + int(np.argmax(~np.isfinite(out).all(axis=1)))
-        raise ValueError(f"nearest(): {name} has a NaN or inf in row {row}; distances need finite values")
+        _non_finite(out, name, first_row)
     return out
 
 

@@ -21,7 +21,7 @@ _PAIR_CHUNK = 1 << 18  # elements per vectorised step: bounded scratch whatever 
 
 
 class Points:
-    """The queries and points as exact float64 copies, and how their keys are computed.
+    """The queries and points (float32, float64 or exact float64 copies), and how keys are computed.
 
     ``in_range``: every value is known to lie in dd.SAFE_RANGE (float32 and narrower, integers up
     to 2**53), so the range need not be checked. ``quick``: a plain float64 first pass (bound about
@@ -51,7 +51,7 @@ class Points:
 
     def _float64_keys(self, q, p):
         """Direct differences (or products) summed in float64: every term's rounding is relative."""
-        xq, yp = self.x[q], self.y[p]
+        xq, yp = _f64(self.x[q]), _f64(self.y[p])
         n = xq.shape[1]
         if self.metric == "dot":
             prod = xq * yp
@@ -62,7 +62,7 @@ class Points:
         return v, np.zeros_like(v), _gamma(n + 3) * v * (1 + 1e-10)  # all terms >= 0: relative
 
     def _dd_keys(self, q, p):
-        xq, yp = self.x[q], self.y[p]
+        xq, yp = _f64(self.x[q]), _f64(self.y[p])
         if self.metric in ("sqeuclidean", "euclidean"):
             return dd.sq_distances(xq, yp)
         hi, lo, err = dd.dots(xq, yp)
@@ -126,6 +126,11 @@ def as_dd(key) -> tuple[float, float, float]:
     return hi, lo, 0.0 if left == 0 else max(2 * float(left), 2.0**-1073)
 
 
+def _f64(a: np.ndarray) -> np.ndarray:
+    """Gathered rows as float64 (exact: the inputs are float32, float64 or integers up to 2**53)."""
+    return a.astype(np.float64, copy=False)
+
+
 def _gamma(n: int) -> float:
     return n * dd.U / (1 - n * dd.U)
 
@@ -140,5 +145,6 @@ def _dd_rows(fn, a, b):
     hi, lo, err = (np.empty(a.shape[0]) for _ in range(3))
     step = max(1, _PAIR_CHUNK // max(1, a.shape[1]))
     for s in range(0, a.shape[0], step):
-        hi[s : s + step], lo[s : s + step], err[s : s + step] = fn(a[s : s + step], b[s : s + step])
+        part = slice(s, s + step)
+        hi[part], lo[part], err[part] = fn(_f64(a[part]), _f64(b[part]))
     return hi, lo, err

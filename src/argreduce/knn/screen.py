@@ -52,25 +52,28 @@ def _unit(dtype: np.dtype) -> tuple[float, float]:
 
 
 def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
-    """Cost ``|y_j|^2 - 2 x_i.y_j`` on shifted, scaled data; key = squared distance."""
+    """Cost ``|y_j|^2 - 2 x_i.y_j`` on shifted, scaled data; key = squared distance.
+
+    The factors are built in row chunks (one pass over each input, cache-sized float64 scratch):
+    each row is scaled first and shifted second, ``a*s - c*s``, so nothing overflows even for
+    values near the float64 limit.
+    """
     d = x.shape[1]
     u, tiny = _unit(dtype)
     U = 2.0**-53
-    with np.errstate(over="ignore", invalid="ignore"):
-        c = y.mean(axis=0)
-        xc, yc = x - c, y - c
-    if not (np.isfinite(xc).all() and np.isfinite(yc).all()):  # values near the float64 limit
-        xc, yc = x, y
-    s = _pow2_scale(max(_max_norm(xc), _max_norm(yc)))
-    xs, ys = (xc * s).astype(dtype), (yc * s).astype(dtype)
-    del xc, yc
-    nx = _norm2(xs)
-    ny = _norm2(ys)
+    c = _mean_rows(y)
+    s = _shift_scale(x, y, c)
+    cs = c * s  # the common point, scaled: the same for queries and points
+    xa, nx = _shifted_rows(x, s, cs, dtype)
+    ya, ny = _shifted_rows(y, s, cs, dtype)
+    xa[:, :d] *= -2  # exact
+    xa[:, d] = 1
+    ya[:, d] = ny.astype(dtype)
     A = np.sqrt(nx) * (1 + 1e-10)
     Bm = math.sqrt(float(ny.max())) * (1 + 1e-10) if ny.size else 0.0
-    # shifting in float64 and rounding to the screening dtype perturbs each element by v relatively
-    # (plus half a subnormal): the distance of the perturbed data differs by at most eta (2R + eta)
-    v = u + U + u * U
+    # scaling, shifting in float64 and rounding to the screening dtype perturbs each element by v
+    # relatively (plus half a subnormal): the perturbed distance differs by at most eta (2R + eta)
+    v = u + 2 * U + 2 * u * U
     sub = 2 * math.sqrt(d) * tiny
     R = (A + Bm) / (1 - v) + sub
     eta = v * R + sub
@@ -81,11 +84,48 @@ def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
         + eta * (2 * R + eta)
         + 4 * (d + 2) * tiny  # underflow in the product
     ) * (1 + 1e-6)
-    ones = np.ones((x.shape[0], 1), dtype=dtype)
-    return Screen(
-        np.hstack([-2 * xs, ones]), np.hstack([ys, ny.astype(dtype)[:, None]]),
-        nx, np.full(x.shape[0], s * s), bound,
-    )
+    return Screen(xa, ya, nx, np.full(x.shape[0], s * s), bound)
+
+
+_ROWS_CHUNK_ELEMENTS = 1 << 16
+
+
+def _mean_rows(y: np.ndarray) -> np.ndarray:
+    """The points' mean (any common point will do: it only has to be near the data), no overflow."""
+    m = float(max(abs(float(y.max())), abs(float(y.min())))) if y.size else 0.0
+    if not m > 0:
+        return np.zeros(y.shape[1])
+    f = math.ldexp(1.0, -math.frexp(m)[1])
+    total = np.zeros(y.shape[1])
+    step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, y.shape[1]))
+    for r in range(0, y.shape[0], step):
+        total += (y[r : r + step] * f).sum(axis=0)
+    return total / y.shape[0] / f
+
+
+def _shift_scale(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> float:
+    """A power of two that brings every |row - c| to at most about 1 (from the largest magnitudes)."""
+    big = max(float(max(abs(float(a.max())), abs(float(a.min())))) for a in (x, y))
+    big = max(big, float(np.abs(c).max()) if c.size else 0.0)
+    if not big > 0:
+        return 1.0
+    e = math.frexp(big)[1] + 1 + math.ceil(math.log2(math.sqrt(x.shape[1])))  # |row - c| <= 2 big sqrt(d)
+    return math.ldexp(1.0, -e)
+
+
+def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, d + 1) factors holding fl(a*s - cs) in the first d columns, and those rows' |.|^2."""
+    n, d = a.shape
+    out = np.empty((n, d + 1), dtype=dtype)
+    n2 = np.empty(n)
+    step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, d))
+    for r in range(0, n, step):
+        t = np.multiply(a[r : r + step], s, dtype=np.float64)
+        t -= cs
+        out[r : r + step, :d] = t
+        rr = out[r : r + step, :d].astype(np.float64)
+        n2[r : r + step] = np.einsum("ij,ij->i", rr, rr)
+    return out, n2
 
 
 def dot_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
