@@ -26,11 +26,20 @@ class KBest:
         self.lo = np.zeros((b, k))
         self.err = np.zeros((b, k))
         self.idx = np.full((b, k), np.iinfo(np.int64).max, dtype=np.int64)
+        self.fresh = True  # nothing merged yet
         self.exact_cache: dict[tuple[int, int], object] = {}
 
     def merge(self, r: np.ndarray, c: np.ndarray, hi: np.ndarray, lo: np.ndarray, err: np.ndarray) -> None:
         """Add candidates (local row ``r``, point ``c``) and keep the k best of each row."""
         b, k = self.hi.shape
+        counts = np.bincount(r, minlength=b)
+        if self.fresh and k == 1 and bool(np.all(counts == 1)):  # one candidate per row: it is the best
+            order = np.argsort(r, kind="stable")
+            self.hi, self.lo, self.err = (a[order][:, None] for a in (hi, lo, err))
+            self.idx = c.astype(np.int64)[order][:, None]
+            self.fresh = False
+            return
+        self.fresh = False
         rows = np.concatenate([np.repeat(np.arange(b), k), r])
         H = np.concatenate([self.hi.ravel(), hi])
         L = np.concatenate([self.lo.ravel(), lo])

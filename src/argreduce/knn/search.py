@@ -51,14 +51,18 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         rows = active[local]
         B = scr.B[local]
         xs = scr.xs[local]
-        pool = screen.Pool(len(local), k)
-        for t0, t1 in tiles:
-            G = xs @ scr.ys[t0:t1].T
-            r, c = screen.candidates(G, k, B, pool.threshold(B), sdt)
-            pool.add(r, c + t0, G[r, c], B)
-            del G
+        if len(tiles) == 1:  # every point in one tile: its candidates are final
+            r, c = screen.candidates(xs @ scr.ys.T, k, B, np.full(len(local), np.inf), sdt)
+        else:
+            pool = screen.Pool(len(local), k)
+            for t0, t1 in tiles:
+                G = xs @ scr.ys[t0:t1].T
+                r, c = screen.candidates(G, k, B, pool.threshold(B), sdt)
+                pool.add(r, c + t0, G[r, c], B)
+                del G
+            r, c = pool.r, pool.c
         best = KBest(rows, k, points)
-        best.merge(pool.r, pool.c, *points.pair_keys(rows[pool.r], pool.c))
+        best.merge(r, c, *points.pair_keys(rows[r], c))
         dist[rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, rows, points,
                                       best.exact_cache, fmt)
         idx[rows] = best.idx
