@@ -111,8 +111,8 @@ def test_bfloat16_and_float16_results_keep_their_dtype(xy):
 @pytest.mark.parametrize("metric", METRICS)
 def test_same_answer_for_any_threads_and_tiles(metric, monkeypatch):
     rng = np.random.default_rng(9)
-    y = rng.integers(-2, 3, size=(300, 4)).astype(np.float32)  # many exact ties
-    x = rng.integers(-2, 3, size=(70, 4)).astype(np.float32)
+    y = rng.integers(-2, 3, size=(200, 4)).astype(np.float32)  # many exact ties
+    x = rng.integers(-2, 3, size=(40, 4)).astype(np.float32)
     monkeypatch.setattr(threads, "_override", 1)
     want = ar.nearest(x, y, 7, metric=metric)
     for n_threads, tile in ((2, 1 << 22), (2, 64), (1, 8), (3, 200)):
