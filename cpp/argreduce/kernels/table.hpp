@@ -38,6 +38,8 @@ struct Cols {
 using RowsFn = void (*)(const Rows&, const Sink&);       // kernels/contiguous_rows.hpp
 using ColsFn = void (*)(const Cols&, const Sink&);       // kernels/across_rows.hpp
 using ShortRowsFn = void (*)(const Rows&, const Sink&);  // kernels/short_rows.hpp: step 1, row_weight 0
+// kernels/masked_keys.hpp: n contiguous elements and their presence bytes -> n widened keys.
+using PackMaskedFn = void (*)(const char* data, const uint8_t* mask, int64_t n, void* out);
 
 // The across-rows kernel takes rows in runs of at most this many: row numbers live in lanes as
 // wide as the keys. An output whose reduced dim is longer gets one partial per run, merged by key,
@@ -50,6 +52,7 @@ struct Kernels {
     RowsFn rows;
     ColsFn cols;
     ShortRowsFn short_rows;
+    PackMaskedFn pack_masked;
 };
 
 struct KernelTable {
