@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from nearest_reference import is_correctly_rounded, reference
@@ -122,3 +124,36 @@ def test_float16_rounded_once_to_float16(dtype):
     y = rng.standard_normal((20, 5)).astype(dtype)
     d, _ = check(x, y, 3, "sqeuclidean")
     assert d.dtype == np.float16
+
+
+def _extreme_cases():
+    rng = np.random.default_rng(0)
+    for scale in (1e300, 1e-300, 1e150, 1e-160):
+        x, y = rng.standard_normal((3, 4)) * scale, rng.standard_normal((12, 4)) * scale
+        y[5], x[1] = y[2], y[7]
+        yield x, y
+    yield np.array([[1e300, -1e300], [0.0, 5e-324]]), np.array([[-1e300, 1e300], [1e300, -1e300],
+                                                                  [5e-324, 0.0], [0.0, 0.0]])
+    y = rng.standard_normal((12, 4))
+    y[3] *= 1e-300
+    y[4] *= 1e300
+    x = rng.standard_normal((3, 4))
+    x[0] = y[4] * 3
+    yield x, y
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_values_near_the_float64_limits(metric):
+    """Squares and products beyond float64's range: exact order, distances rounded (inf on overflow)."""
+    for x, y in _extreme_cases():
+        d, i = ar.nearest(x, y, 3, metric=metric)
+        want_i, want_d = reference(x, y, 3, metric)
+        assert i.tolist() == want_i
+        for got_row, exact_row in zip(d.tolist(), want_d, strict=True):
+            for got, ex in zip(got_row, exact_row, strict=True):
+                if np.isinf(got):  # only where the exact value rounds past the largest float64
+                    edge = Fraction(2**1024 - 2**970)
+                    assert abs(ex) >= (edge * edge if metric == "euclidean" else edge)
+                    assert (got > 0) == (ex > 0)
+                else:
+                    assert is_correctly_rounded(got, ex, metric, np.float64), (got, ex)

@@ -67,12 +67,13 @@ def distances(metric: str, hi, lo, err, idx, rows, points, kbest_cache, fmt: Flo
     Entries the given bounds cannot round are computed again to ~100 bits, and the few that still
     cannot be rounded (an exact midpoint, say) are rounded from the exact value.
     """
-    f, ok = _rounded(metric, hi, lo, err, rows, points, fmt)
-    if not ok.all() and points.dd_ok:
-        r, c = np.nonzero(~ok)
-        keys = points.pair_keys(rows[r], idx[r, c], precise=True)
-        f2, ok2 = _rounded(metric, *(k[:, None] for k in keys), rows[r], points, fmt)
-        f[r, c], ok[r, c] = f2[:, 0], ok2[:, 0]
+    with np.errstate(all="ignore"):  # inf and NaN from extreme values fail the check below: exact path
+        f, ok = _rounded(metric, hi, lo, err, rows, points, fmt)
+        if not ok.all() and points.dd_ok:
+            r, c = np.nonzero(~ok)
+            keys = points.pair_keys(rows[r], idx[r, c], precise=True)
+            f2, ok2 = _rounded(metric, *(k[:, None] for k in keys), rows[r], points, fmt)
+            f[r, c], ok[r, c] = f2[:, 0], ok2[:, 0]
     for i, j in zip(*np.nonzero(~ok), strict=True):
         f[i, j] = _exact_distance(metric, points, int(rows[i]), int(idx[i, j]), kbest_cache, fmt)
     return f

@@ -10,6 +10,7 @@ exactly, for the rare pairs the bound cannot separate.
 from __future__ import annotations
 
 import functools
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -17,6 +18,7 @@ import numpy as np
 from . import dd, exact
 
 METRICS = ("sqeuclidean", "euclidean", "cosine", "dot")
+_LARGEST = float(np.finfo(np.float64).max)
 _PAIR_CHUNK = 1 << 18  # elements per vectorised step: bounded scratch whatever the candidate count
 
 
@@ -114,13 +116,21 @@ class _CosineKey:
 
 def as_dd(key) -> tuple[float, float, float]:
     """An exact key as (hi, lo, err) for the float64 bookkeeping."""
+    # Keys beyond the float64 range get a finite stand-in with an infinite bound: every neighbour is
+    # then unclear, and the exact order decides (kbest.py).
     if isinstance(key, _CosineKey):
         if key.n == 0 or key.p == 0:
             return 0.0, 0.0, 0.0
-        v = -float(key.p) / float(np.sqrt(float(key.n)))
-        return v, 0.0, abs(v) * 1e-12 + 1e-300
-    hi = float(key)
-    rest = key - Fraction(hi) if np.isfinite(hi) else Fraction(0)
+        try:
+            v = -float(key.p) / math.sqrt(float(key.n))
+        except (OverflowError, ZeroDivisionError):
+            return 0.0, 0.0, math.inf
+        return (v, 0.0, abs(v) * 1e-12 + 1e-300) if math.isfinite(v) else (0.0, 0.0, math.inf)
+    try:
+        hi = float(key)
+    except OverflowError:
+        return (_LARGEST if key > 0 else -_LARGEST), 0.0, math.inf
+    rest = key - Fraction(hi)
     lo = float(rest)
     left = abs(rest - Fraction(lo))
     return hi, lo, 0.0 if left == 0 else max(2 * float(left), 2.0**-1073)

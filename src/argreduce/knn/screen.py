@@ -151,13 +151,21 @@ def cosine_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
     d = x.shape[1]
     u, tiny = _unit(dtype)
     U = 2.0**-53
-    nx, ny = np.sqrt(_norm2(x)), np.sqrt(_norm2(y))
+    nx, ny = _row_norms(x), _row_norms(y)
     xs = (x / np.where(nx > 0, nx, 1.0)[:, None] * -1).astype(dtype)
     ys = (y / np.where(ny > 0, ny, 1.0)[:, None]).astype(dtype)
-    e = _gamma(d + 4, U) + u + 1e-12  # relative error of each normalised vector
+    e = _gamma(d + 8, U) + u + 1e-12  # relative error of each normalised vector
     bound = (_gamma(d, u) * (1 + e) ** 2 + 2 * e + e * e + 4 * (d + 2) * tiny) * (1 + 1e-6)
     n = x.shape[0]
-    return Screen(xs, ys, np.zeros(n), 1.0 / np.where(nx > 0, nx, 1.0), np.full(n, bound))
+    return Screen(xs, ys, np.zeros(n), np.ones(n), np.full(n, bound))  # K and S: unused by the search
+
+
+def _row_norms(a: np.ndarray) -> np.ndarray:
+    """|row| for each row, without overflow or underflow: each row scaled by a power of two first."""
+    m = np.abs(a).max(axis=1).astype(np.float64) if a.size else np.zeros(a.shape[0])
+    e = np.frexp(np.where(m > 0, m, 1.0))[1]
+    scaled = np.ldexp(a.astype(np.float64), -e[:, None])  # exact, up to far smaller elements' underflow
+    return np.ldexp(np.sqrt(np.einsum("ij,ij->i", scaled, scaled)), e) * (m > 0)
 
 
 def _norm2(a: np.ndarray) -> np.ndarray:
