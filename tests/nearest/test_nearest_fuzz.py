@@ -7,6 +7,8 @@ spreads, and from neighbouring floats one unit in the last place apart. The defa
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -22,7 +24,7 @@ METRICS = ["sqeuclidean", "euclidean", "cosine", "dot"]
 def cases(draw):
     dtype = draw(st.sampled_from([np.float32, np.float64, np.int64]))
     n, m, d = draw(st.integers(1, 4)), draw(st.integers(1, 14)), draw(st.integers(1, 6))
-    kind = draw(st.sampled_from(["pool", "offset", "ulp", "normal"]))
+    kind = draw(st.sampled_from(["pool", "offset", "ulp", "normal", "extreme"]))
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     if kind == "pool" or dtype == np.int64:
@@ -36,6 +38,10 @@ def cases(draw):
         steps = rng.integers(-3, 4, (n + m, d))
         v = np.array([[_ulps(b, s, dtype) for b, s in zip(base, row, strict=True)] for row in steps])
         x, y = v[:n], v[n:]
+    elif kind == "extreme":  # magnitudes whose squares leave the float range, mixed with ordinary ones
+        top = 300 if dtype == np.float64 else 37
+        x = rng.standard_normal((n, d)) * 10.0 ** rng.integers(-top, top + 1, (n, 1))
+        y = rng.standard_normal((m, d)) * 10.0 ** rng.integers(-top, top + 1, (m, 1))
     else:
         x, y = rng.standard_normal((n, d)), rng.standard_normal((m, d))
     x, y = x.astype(dtype), y.astype(dtype)
@@ -59,7 +65,12 @@ def _check(case):
     assert i.tolist() == want_i
     for got_row, exact_row in zip(d.tolist(), want_d, strict=True):
         for got, ex in zip(got_row, exact_row, strict=True):
-            assert is_correctly_rounded(got, ex, metric, d.dtype.type), (got, ex)
+            if np.isinf(got):  # rounded past the largest float of the result dtype
+                fi = np.finfo(d.dtype)  # the overflow threshold: the largest float plus half its ulp
+                edge = Fraction(float(fi.max)) + Fraction(2) ** (fi.maxexp - 1 - fi.nmant - 1)
+                assert abs(ex) >= (edge * edge if metric == "euclidean" else edge)
+            else:
+                assert is_correctly_rounded(got, ex, metric, d.dtype.type), (got, ex)
 
 
 @settings(max_examples=60)

@@ -61,7 +61,7 @@ class KBest:
         emax = np.zeros(self.hi.shape[0])
         np.maximum.at(emax, rows, np.where(np.isfinite(E), E, np.inf))
         same = rows[1:] == rows[:-1]
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):  # stand-ins for huge keys: inf gaps, inf bounds
             gap = (H[1:] - H[:-1]) + (L[1:] - L[:-1])
             unclear = same & (rank[1:] <= self.k) & (emax[rows[1:]] > 0) & ~(
                 gap * (1 - 4 * U) > 2 * emax[rows[1:]]
@@ -73,6 +73,10 @@ class KBest:
         """Order every cluster of close neighbours that reaches the first k exactly."""
         h, lo, e = H[span], L[span], E[span]
         emax = float(np.max(e))  # inf (a bound lost) chains the whole row: all of it is sorted exactly
+        with np.errstate(invalid="ignore", over="ignore"):  # huge keys' stand-ins: inf gaps chain
+            self._chain(row, span, h, lo, emax, H, L, E, idx)
+
+    def _chain(self, row, span, h, lo, emax, H, L, E, idx) -> None:
         n = len(h)
         start = 0
         while start < min(n, self.k):
@@ -93,7 +97,8 @@ class KBest:
         order = np.lexsort((js, lo, h))
         h, lo, err, js = h[order], lo[order], err[order], js[order]
         emax = float(err.max())
-        gaps = (h[1:] - h[:-1]) + (lo[1:] - lo[:-1])
+        with np.errstate(invalid="ignore", over="ignore"):
+            gaps = (h[1:] - h[:-1]) + (lo[1:] - lo[:-1])
         if emax == 0 or bool(np.all(gaps * (1 - 4 * U) > 2 * emax)):
             H[s:e], L[s:e], E[s:e], idx[s:e] = h, lo, err, js
             return
