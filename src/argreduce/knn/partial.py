@@ -28,7 +28,7 @@ class NearestPartial:
 def of_block(x: np.ndarray, y: np.ndarray, start: int, k: int, metric: str) -> NearestPartial:
     """The k best (or all, if fewer) points of the block ``y`` whose first row is ``start``."""
     c = min(k, y.shape[0])
-    _, idx = run_exact(x, y, c, metric, "float64")
+    idx = run_exact(x, y, c, metric)
     idx = np.sort(idx, axis=1)
     return NearestPartial(idx + start, y[idx])
 

@@ -18,9 +18,9 @@ from .kbest import KBest
 from .metrics import Points
 
 
-def run_exact(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str):
-    """(distances, indices) of checked float64 matrices (holding their values exactly) as NumPy."""
-    return run(x, y, k, metric, kind, np.dtype(np.float64), False)
+def run_exact(x: np.ndarray, y: np.ndarray, k: int, metric: str) -> np.ndarray:
+    """The (N, k) indices alone (no distances) for checked float64 matrices: the partials' search."""
+    return run(x, y, k, metric, "float64", np.dtype(np.float64), False, with_distances=False)[1]
 
 
 def screen_dtype(kind_x: str, kind_y: str) -> np.dtype:
@@ -29,7 +29,8 @@ def screen_dtype(kind_x: str, kind_y: str) -> np.dtype:
     return np.dtype(np.float32 if kind_x in narrow and kind_y in narrow else np.float64)
 
 
-def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dtype, in_range: bool):
+def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dtype, in_range: bool,
+        with_distances: bool = True):
     n, m = x.shape[0], y.shape[0]
     fmt = exact.float_format(kind)
     points = Points(metric, x, y, in_range=in_range, quick=kind != "float64")
@@ -63,8 +64,9 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
             r, c = pool.r, pool.c
         best = KBest(rows, k, points)
         best.merge(r, c, *points.pair_keys(rows[r], c))
-        dist[rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, rows, points,
-                                      best.exact_cache, fmt)
+        if with_distances:
+            dist[rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, rows, points,
+                                          best.exact_cache, fmt)
         idx[rows] = best.idx
 
     starts = range(0, len(active), b)
