@@ -2,9 +2,12 @@
 
 from .api import ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin
 from .engine import isa
+from .isa_env import warn_if_unusable
 from .knn import nearest
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
+
+warn_if_unusable()
 
 __all__ = [
     "Partial", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min", "nanargmax",
