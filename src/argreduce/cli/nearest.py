@@ -18,7 +18,7 @@ import numpy as np
 from ..knn import inputs, partial
 from ..knn.metrics import METRICS
 from .args import DEFAULT_CHUNK_BYTES, parse_size
-from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_FAILED, InputError
 from .readers import open_source
 
 
@@ -60,8 +60,11 @@ def main(argv: list[str]) -> int:
         return e.code if isinstance(e.code, int) else EXIT_BAD_INPUT
     try:
         text = _run(args)
-    except (InputError, ValueError, TypeError) as e:
+    except (InputError, ValueError, TypeError) as e:  # FileFormatError and ThreadCountError too
         print(f"argreduce: {str(e).removeprefix('nearest(): ')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print("argreduce: not enough memory for these queries and k", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as e:
         print(f"argreduce: {e.filename or args.points}: {e.strerror or e}", file=sys.stderr)
@@ -69,11 +72,17 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("argreduce: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if sys.stdout is None:  # started with standard output closed
+        print("argreduce: cannot write the result: standard output is closed", file=sys.stderr)
+        return EXIT_OUTPUT_FAILED
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader left: say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError) as e:  # a full disk, a closed file
+        print(f"argreduce: cannot write the result: {e}", file=sys.stderr)
+        return EXIT_OUTPUT_FAILED
     return EXIT_OK
 
 
