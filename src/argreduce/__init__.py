@@ -3,6 +3,7 @@
 from .api import ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin
 from .engine import isa
 from .isa_env import warn_if_unusable
+from .knn import nearest
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
 
@@ -10,6 +11,6 @@ warn_if_unusable()
 
 __all__ = [
     "Partial", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min", "nanargmax",
-    "nanargmin", "set_num_threads",
+    "nanargmin", "nearest", "set_num_threads",
 ]
 __version__ = "0.1.0"
