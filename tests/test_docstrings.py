@@ -11,12 +11,13 @@ import argreduce.api
 import argreduce.dask
 import argreduce.dask.split_every
 import argreduce.engine
+import argreduce.knn.api
 import argreduce.partial
 import argreduce.signatures
 import argreduce.threads
 
 MODULES = [argreduce.api, argreduce.threads, argreduce.engine, argreduce.partial, argreduce.signatures,
-           argreduce.dask.split_every]
+           argreduce.dask.split_every, argreduce.knn.api]
 PUBLIC = [*(getattr(argreduce, name) for name in argreduce.__all__),
           argreduce.dask.argmin, argreduce.dask.argmax, argreduce.dask.nanargmin, argreduce.dask.nanargmax]
 
