@@ -1,4 +1,4 @@
-# Two commands do everything from a fresh clone:  make demo  and  make test.
+# Two commands do everything from a fresh clone:  make demo  and  make test  (make docs: the API reference).
 # Both create .venv, install the build and test dependencies and build the native core.
 PYTHON ?= python3
 VENV   := .venv
@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 BUILD_DEPS := "scikit-build-core>=0.10" "nanobind>=2.4" "numpy>=2.0"
 
-.PHONY: demo test lint build bench fuzz test-asan clean
+.PHONY: demo test lint typecheck docs build bench fuzz test-asan clean
 
 $(DEPS): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,26 @@ demo: build
 	$(BIN)/python examples/cli_demo.py
 
 lint: $(DEPS)
-	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff check src tests bench examples docs
 
-test: build lint
+# mypy on the public surface and tests/typing/ (what each input library gets back): [tool.mypy].
+typecheck: $(DEPS)
+	$(BIN)/python -m mypy
+
+test: build lint typecheck
 	$(BIN)/python -m pytest -q
+
+# The API reference (Sphinx + numpydoc, the docs extra) into docs/_build/html; a warning fails it,
+# and numpydoc's checks make a public function without Parameters, Returns or Examples a warning.
+DOCS_DEPS := $(VENV)/.docs-installed
+$(DOCS_DEPS): $(DEPS)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[docs]"
+	touch $@
+
+docs: build $(DOCS_DEPS)
+	rm -rf docs/_build
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "API reference: docs/_build/html/index.html"
 
 # The bench extra (matplotlib, bottleneck, polars, ml_dtypes) on top of the test extra's torch.
 # Editable, as in build: a non-editable install would rebuild the core and shadow the checkout.
@@ -80,4 +96,4 @@ test-asan: $(ASAN_BUILT)
 		-k "not peak_resident_memory"
 
 clean:
-	rm -rf build $(VENV) $(ASAN_VENV) src/argreduce/_core*.so
+	rm -rf build $(VENV) $(ASAN_VENV) src/argreduce/_core*.so docs/_build .mypy_cache

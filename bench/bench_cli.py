@@ -1,6 +1,7 @@
 """Benchmark of the command line on a .npy bigger than memory (not run in CI).
 
     .venv/bin/python bench/bench_cli.py [--gib 28] [--dir /var/tmp]
+    .venv/bin/python bench/bench_cli.py --csv-mb 235     # the CSV reader instead (bench_csv.py)
 
 Writes a float32 .npy of --gib GiB (checks free disk first; the default is larger than this
 machine's RAM), plants the minimum near its end, then measures in one run, each pass after
@@ -154,7 +155,14 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--gib", type=float, default=28.0)
     p.add_argument("--dir", default="/var/tmp")
+    p.add_argument("--csv-mb", type=float, default=None,
+                   help="benchmark the CSV reader on a numeric CSV of this many MB instead (bench_csv.py)")
     args = p.parse_args()
+    if args.csv_mb:
+        from bench_csv import run
+
+        run(args.csv_mb, args.dir)
+        return
     ram = mem_total_gib()
     free = shutil.disk_usage(args.dir).free / 2**30
     gib = args.gib

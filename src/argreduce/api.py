@@ -12,7 +12,7 @@ more than a small argmin itself; it declines anything unusual, and the general p
 from __future__ import annotations
 
 import operator
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -20,10 +20,28 @@ from . import _core, adapters
 from ._contract import reduced_mask, result_shape, wrap_dims
 from .absent import reduce_present
 from .adapters.values import gather
+from .docstrings import shared
 from .reduction import ARGMAX, ARGMIN, MAX, MIN, NANARGMAX, NANARGMIN, Reduction
+from .signatures import ValuesIndices, index_reduction, value_reduction
 from .threads import get_num_threads
 
-_UNSET: Any = object()
+
+class _Unset:
+    """The default of an argument that has an alias (dim/axis, keepdim/keepdims): it shows as the value
+    it stands for, so help() and the docs read ``dim=None, keepdim=False``, yet it can be told from that
+    value given explicitly (``argmin(x, dim=None, axis=1)`` is an error, as giving both names is)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+_NO_DIM: Any = _Unset(None)
+_NO_KEEPDIM: Any = _Unset(False)
 
 
 def _type_name(v: Any) -> str:
@@ -31,12 +49,13 @@ def _type_name(v: Any) -> str:
     return t.__name__ if t.__module__ in ("builtins", "torch") else f"{t.__module__}.{t.__name__}"
 
 
-def _alias(op: str, name: str, value: Any, alias: str, alias_value: Any, default: Any) -> Any:
-    if value is not _UNSET and alias_value is not _UNSET:
+def _alias(op: str, name: str, value: Any, alias: str, alias_value: Any) -> Any:
+    """The argument given under either name (not both), or its default."""
+    if isinstance(alias_value, _Unset):
+        return value.value if isinstance(value, _Unset) else value
+    if not isinstance(value, _Unset):
         raise TypeError(f"{op}(): got both '{name}' and its alias '{alias}'; give one of them")
-    if value is not _UNSET:
-        return value
-    return default if alias_value is _UNSET else alias_value
+    return alias_value
 
 
 def _as_dim(op: str, d: Any) -> int:
@@ -84,13 +103,6 @@ def _fill_out(out: Any, result: np.ndarray) -> Any:
     return out
 
 
-class ValuesIndices(NamedTuple):
-    """What ``min(x, dim)`` and ``max(x, dim)`` return, as torch.min does: the values and their indices."""
-
-    values: Any
-    indices: Any
-
-
 def _where_mask(op: str, where: Any) -> np.ndarray | None:
     """``where=`` as a NumPy bool array (any input library), checked as an argument."""
     if where is None:
@@ -128,6 +140,13 @@ def _reduce(reduction: Reduction, input: Any, dim: Any, keepdim: Any, out: Any, 
     """Every reduction of the family, after its aliases: the contract's checks in torch's order, then
     the core (engine.reduce_present), then the result in the caller's library."""
     op = reduction.name
+    if adapters.is_xarray(input):  # dims by name, a DataArray back (adapters/xarray_adapter.py)
+        from .adapters.xarray_adapter import xarray_reduce
+
+        def on_data(data: Any, dims: Any, kd: Any) -> Any:
+            return _reduce(reduction, data, dims, kd, None, where)
+
+        return xarray_reduce(op, on_data, input, dim, keepdim, out)
     dims = _parse_dims(op, dim)
     if type(keepdim) is not bool:
         raise TypeError(f"{op}(): argument 'keepdim' must be bool, not {_type_name(keepdim)}")
@@ -163,77 +182,193 @@ def _reduce(reduction: Reduction, input: Any, dim: Any, keepdim: Any, out: Any, 
 def _on_device(reduction: Reduction, x: Any, dims: tuple[int, ...] | None, keepdim: bool) -> Any:
     wrapped = tuple(range(x.ndim)) if dims is None else wrap_dims(dims, x.ndim)
     if adapters.is_torch_tensor(x):
-        from .adapters.torch_adapter import reduce_on_device
-    else:
-        from .adapters.dlpack_adapter import reduce_on_device
-    return reduce_on_device(x, wrapped, keepdim, reduction.largest)
+        from .adapters import torch_adapter
+
+        return torch_adapter.reduce_on_device(x, wrapped, keepdim, reduction.largest)
+    from .adapters import dlpack_adapter
+
+    return dlpack_adapter.reduce_on_device(x, wrapped, keepdim, reduction.largest)
 
 
 def _entry(reduction: Reduction, input: Any, dim: Any, keepdim: Any, out: Any, axis: Any,
            keepdims: Any, where: Any = None) -> Any:
     """Every public function: the fast path when it applies, else aliases resolved and the general path."""
-    if (type(input) is np.ndarray and out is None and axis is _UNSET and keepdims is _UNSET and where is None
-            and not reduction.skip_nan and not reduction.values):
-        fast_dim = None if dim is _UNSET else dim
-        fast_keepdim = False if keepdim is _UNSET else keepdim
+    if (type(input) is np.ndarray and out is None and axis is _NO_DIM and keepdims is _NO_KEEPDIM
+            and where is None and not reduction.skip_nan and not reduction.values):
+        fast_dim = None if dim is _NO_DIM else dim
+        fast_keepdim = False if keepdim is _NO_KEEPDIM else keepdim
         r = _core.reduce_numpy_fast(input, fast_dim, fast_keepdim, reduction.rule, get_num_threads())
         if r is not None:
             return r
     op = reduction.name
-    dim = _alias(op, "dim", dim, "axis", axis, None)
-    keepdim = _alias(op, "keepdim", keepdim, "keepdims", keepdims, False)
+    dim = _alias(op, "dim", dim, "axis", axis)
+    keepdim = _alias(op, "keepdim", keepdim, "keepdims", keepdims)
     return _reduce(reduction, input, dim, keepdim, out, where)
 
 
-def argmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
-           keepdims: Any = _UNSET, where: Any = None) -> Any:
-    """Index of the minimum of ``input``: torch.argmin's semantics for any array.
+# The public functions. Their types, per input library, are in signatures.py (the defs carry no
+# annotations, so that help() reads as the call is written); the docstrings' shared parts (%(name)s)
+# are in docstrings.py.
 
-    ``dim=None`` gives the index into the row-major flattening (shape ``()``); an int reduces that
-    dim; a tuple of ints reduces those dims together, indexing their row-major flattening.
-    NaN wins (the first one), ties go to the smallest index, -0.0 equals +0.0. ``axis`` and
-    ``keepdims`` are aliases of ``dim`` and ``keepdim``.
+@index_reduction
+@shared
+def argmin(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, out=None, axis=_NO_DIM, keepdims=_NO_KEEPDIM,
+           where=None):
+    """Index of the minimum: torch.argmin's answer, for any array.
 
+    Per slice: the index of the first NaN if there is one; otherwise of the smallest value, ties
+    going to the smallest index; -0.0 equals +0.0; integers are compared exactly (int64 beyond
+    2**53 too). The answer does not depend on the layout, the thread count or the machine.
+
+    Parameters
+    ----------
+    %(input)s
+    %(dim)s
+    %(out)s
+    %(aliases)s
+    %(where)s
+
+    Returns
+    -------
+    %(indices)s
+
+    Raises
+    ------
+    %(errors)s
+    %(absent)s
+
+    See Also
+    --------
+    argmax, nanargmin, min
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> x = [[8, 3, 5], [2, 7, 4]]
     >>> int(ar.argmin(x)), ar.argmin(x, dim=0).tolist(), ar.argmin(x, dim=1).tolist()
     (3, [1, 0, 1], [1, 0])
+    >>> ar.argmin(x, dim=(0, 1), keepdim=True).tolist()  # both dims together, kept with size 1
+    [[3]]
+    >>> int(ar.argmin([2.0, float("nan"), 1.0, float("nan")]))  # the first NaN wins
+    1
     """
     return _entry(ARGMIN, input, dim, keepdim, out, axis, keepdims, where)
 
 
-def argmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
-           keepdims: Any = _UNSET, where: Any = None) -> Any:
-    """Index of the maximum of ``input``: torch.argmax's semantics for any array.
+@index_reduction
+@shared
+def argmax(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, out=None, axis=_NO_DIM, keepdims=_NO_KEEPDIM,
+           where=None):
+    """Index of the maximum: torch.argmax's answer, for any array.
 
-    The same rules as :func:`argmin`, with max for min (NaN still wins).
+    The rules of :func:`argmin` with max for min: the first NaN still wins, ties go to the smallest
+    index.
 
+    Parameters
+    ----------
+    %(input)s
+    %(dim)s
+    %(out)s
+    %(aliases)s
+    %(where)s
+
+    Returns
+    -------
+    %(indices)s
+
+    Raises
+    ------
+    %(errors)s
+    %(absent)s
+
+    See Also
+    --------
+    argmin, nanargmax, max
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> x = [[8, 3, 5], [2, 7, 4]]
     >>> int(ar.argmax(x)), ar.argmax(x, dim=0).tolist(), ar.argmax(x, dim=-1, keepdim=True).tolist()
     (0, [0, 1, 0], [[0], [1]])
+    >>> ar.argmax([[1, 9], [9, 0]], axis=1).tolist()  # NumPy's name for dim
+    [1, 0]
     """
     return _entry(ARGMAX, input, dim, keepdim, out, axis, keepdims, where)
 
 
-def nanargmin(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
-              keepdims: Any = _UNSET, where: Any = None) -> Any:
+@index_reduction
+@shared
+def nanargmin(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, out=None, axis=_NO_DIM, keepdims=_NO_KEEPDIM,
+              where=None):
     """Index of the minimum with NaN (and NaT) skipped: NumPy's nanargmin, with argmin's arguments.
 
-    Ties go to the smallest index, -0.0 equals +0.0; a slice with nothing but NaN raises
-    ``ValueError("All-NaN slice encountered")``. Dims, keepdim, out= and the errors are argmin's.
+    Ties go to the smallest index and -0.0 equals +0.0, as in :func:`argmin`; integers and bools
+    have nothing to skip and give argmin's answer.
 
+    Parameters
+    ----------
+    %(input)s
+    %(dim)s
+    %(out)s
+    %(aliases)s
+    %(where)s
+
+    Returns
+    -------
+    %(indices)s
+
+    Raises
+    ------
+    %(errors)s
+    ValueError
+        ``All-NaN slice encountered``: a slice with nothing but NaN (and absent elements).
+
+    See Also
+    --------
+    argmin, nanargmax
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> int(ar.nanargmin([1.0, float("nan"), 0.0, float("nan")]))
     2
+    >>> ar.nanargmin([[float("nan"), 4.0], [3.0, 5.0]], dim=0).tolist()
+    [1, 0]
     """
     return _entry(NANARGMIN, input, dim, keepdim, out, axis, keepdims, where)
 
 
-def nanargmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any = None, axis: Any = _UNSET,
-              keepdims: Any = _UNSET, where: Any = None) -> Any:
+@index_reduction
+@shared
+def nanargmax(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, out=None, axis=_NO_DIM, keepdims=_NO_KEEPDIM,
+              where=None):
     """Index of the maximum with NaN (and NaT) skipped: NumPy's nanargmax, with argmax's arguments.
 
+    Parameters
+    ----------
+    %(input)s
+    %(dim)s
+    %(out)s
+    %(aliases)s
+    %(where)s
+
+    Returns
+    -------
+    %(indices)s
+
+    Raises
+    ------
+    %(errors)s
+    ValueError
+        ``All-NaN slice encountered``: a slice with nothing but NaN (and absent elements).
+
+    See Also
+    --------
+    argmax, nanargmin
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> int(ar.nanargmax([1.0, float("nan"), 0.0, float("nan")]))
     0
@@ -241,26 +376,86 @@ def nanargmax(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, out: Any 
     return _entry(NANARGMAX, input, dim, keepdim, out, axis, keepdims, where)
 
 
-def min(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, axis: Any = _UNSET, keepdims: Any = _UNSET,
-        where: Any = None) -> Any:
-    """The smallest value, as torch.min: ``min(x)`` is the value alone; ``min(x, dim)`` the namedtuple
-    ``(values, indices)``, indices as :func:`argmin` gives them and values the elements there, bit for
-    bit (the first NaN's payload, the sign of the first zero), in the input's dtype and library.
+@value_reduction
+@shared
+def min(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, axis=_NO_DIM, keepdims=_NO_KEEPDIM, where=None):
+    """The smallest value, as torch.min: alone without a dim, with its indices with one.
 
+    The values are the elements at :func:`argmin`'s indices, bit for bit (the first NaN's payload,
+    the sign of the first zero), in the input's dtype and library.
+
+    Parameters
+    ----------
+    %(input)s
+    %(dim)s
+    %(aliases)s
+    %(where)s
+
+    Returns
+    -------
+    value or ValuesIndices
+        Without ``dim``: the smallest element, a 0-d array (a NumPy scalar for NumPy input) of the
+        input's dtype and library. With ``dim``: the namedtuple ``(values, indices)``, ``indices``
+        as :func:`argmin` gives them.
+
+    Raises
+    ------
+    %(errors)s
+    RuntimeError
+        An empty input without ``dim`` (torch's class for min; argmin raises IndexError).
+    %(absent)s
+
+    See Also
+    --------
+    argmin, max
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> r = ar.min([[8, 3, 5], [2, 7, 4]], dim=1)
     >>> r.values.tolist(), r.indices.tolist()
     ([3, 2], [1, 0])
+    >>> int(ar.min([[8, 3, 5], [2, 7, 4]]))
+    2
     """
     return _entry(MIN, input, dim, keepdim, None, axis, keepdims, where)
 
 
-def max(input: Any, dim: Any = _UNSET, keepdim: Any = _UNSET, *, axis: Any = _UNSET, keepdims: Any = _UNSET,
-        where: Any = None) -> Any:
-    """The largest value, as torch.max: the same rules as :func:`min`, with max for min.
+@value_reduction
+@shared
+def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, axis=_NO_DIM, keepdims=_NO_KEEPDIM, where=None):
+    """The largest value, as torch.max: the rules of :func:`min`, with max for min.
 
+    Parameters
+    ----------
+    %(input)s
+    %(dim)s
+    %(aliases)s
+    %(where)s
+
+    Returns
+    -------
+    value or ValuesIndices
+        Without ``dim``: the largest element, of the input's dtype and library. With ``dim``: the
+        namedtuple ``(values, indices)``, ``indices`` as :func:`argmax` gives them.
+
+    Raises
+    ------
+    %(errors)s
+    RuntimeError
+        An empty input without ``dim``.
+    %(absent)s
+
+    See Also
+    --------
+    argmax, min
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> int(ar.max([[8, 3, 5], [2, 7, 4]]))
     8
+    >>> ar.max([[8, 3, 5], [2, 7, 4]], dim=0, keepdim=True).indices.tolist()
+    [[0, 1, 0]]
     """
     return _entry(MAX, input, dim, keepdim, None, axis, keepdims, where)

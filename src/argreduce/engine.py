@@ -47,5 +47,20 @@ def reduce_view(
 
 
 def isa() -> str:
-    """The instruction set the kernels use on this processor ($ARGREDUCE_ISA pins another)."""
+    """The instruction set the kernels use on this processor.
+
+    The best one the processor has is picked once, at the first call; ``$ARGREDUCE_ISA`` pins
+    another (for tests and benchmarks).
+
+    Returns
+    -------
+    str
+        ``"avx512"``, ``"avx2"`` or ``"baseline"`` (SSE2 on x86-64, NEON on ARM64).
+
+    Examples
+    --------
+    >>> import argreduce as ar
+    >>> ar.isa() in ("avx512", "avx2", "baseline")
+    True
+    """
     return _core.isa()

@@ -24,8 +24,32 @@ from .reduction import Reduction
 
 @dataclass
 class Partial:
-    """Per output element: ``keys`` (int64, smaller is better), ``index`` (int64) and, for reductions
-    that return them, the winners' ``values`` (the input's dtype), which travel with the index."""
+    """A mergeable partial result: per output element, the best key so far and its index.
+
+    The one comparator of the project: the smaller key wins, and of equal keys the smaller index.
+    Merging the partials of the parts of an array, in any order and grouping, gives the answer for
+    the whole; the thread pool, the command line's chunks and the Dask blocks all merge this way.
+    Keys are the core's order-preserving int64 keys (NaN smallest, argmax's complemented).
+
+    Parameters
+    ----------
+    keys : ndarray of int64
+        The best key per output element (smaller is better).
+    index : ndarray of int64
+        Its index, global (into the flattening of the whole array's reduced dims).
+    values : ndarray, optional
+        For reductions that return them (min, max): the winners' values, in the input's dtype; they
+        travel with the index through every merge.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import argreduce as ar
+    >>> left = ar.Partial(np.array([5, 2]), np.array([0, 7]))
+    >>> right = ar.Partial(np.array([3, 2]), np.array([4, 1]))
+    >>> left.merge(right).index.tolist()  # 3 beats 5; the tie on 2 goes to the smaller index
+    [4, 1]
+    """
 
     keys: np.ndarray
     index: np.ndarray

@@ -44,14 +44,50 @@ def _default() -> int:
 
 
 def set_num_threads(n: int) -> None:
-    """Use at most ``n`` threads (1 to MAX_THREADS, 1024) for each argmin/argmax (1 runs on the
-    calling thread alone)."""
+    """Use at most ``n`` threads (1 to MAX_THREADS, 1024) for each reduction (1 runs on the calling
+    thread alone).
+
+    It overrides ``$ARGREDUCE_NUM_THREADS`` and the default (the CPUs this process may run on), for
+    the whole process. ``threadpoolctl.threadpool_limits`` sets it too, when threadpoolctl is used.
+
+    Parameters
+    ----------
+    n : int
+        The most threads a call may use; small inputs stay on the calling thread whatever ``n`` is.
+
+    Raises
+    ------
+    ValueError
+        ``n`` is not an int from 1 to 1024 (a ``ThreadCountError``, a subclass of ValueError).
+
+    Examples
+    --------
+    >>> import argreduce as ar
+    >>> before = ar.get_num_threads()
+    >>> ar.set_num_threads(1)
+    >>> ar.get_num_threads()
+    1
+    >>> ar.set_num_threads(before)
+    """
     global _override
     _override = thread_count(n, "set_num_threads: n")
 
 
 def get_num_threads() -> int:
-    """The number of threads each argmin/argmax may use."""
+    """The number of threads each reduction may use.
+
+    Returns
+    -------
+    int
+        What :func:`set_num_threads` set; else ``$ARGREDUCE_NUM_THREADS`` (read once, at the first
+        call); else the number of CPUs this process may run on (its affinity mask).
+
+    Examples
+    --------
+    >>> import argreduce as ar
+    >>> ar.get_num_threads() >= 1
+    True
+    """
     global _default_cache
     if _override is not None:
         return _override

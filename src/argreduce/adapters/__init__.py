@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .array_api_adapter import in_callers_namespace
 from .dlpack_adapter import adapt_dlpack
 from .nullable import adapt_nullable, is_nullable
 from .numpy_adapter import adapt_numpy, adapt_via_numpy
@@ -19,7 +20,7 @@ from .view import CORE_DTYPES, Adapted, StridedView, UnsupportedDType
 
 __all__ = [
     "CORE_DTYPES", "Adapted", "StridedView", "UnsupportedDType", "adapt", "is_dask_array",
-    "is_torch_tensor", "off_cpu",
+    "is_torch_tensor", "is_xarray", "off_cpu",
 ]
 
 
@@ -34,6 +35,10 @@ def is_torch_tensor(x: Any) -> bool:
 
 def is_dask_array(x: Any) -> bool:
     return _is_instance(x, "dask.array", "Array")
+
+
+def is_xarray(x: Any) -> bool:
+    return _is_instance(x, "xarray", "DataArray")
 
 
 def off_cpu(x: Any) -> bool:
@@ -64,11 +69,11 @@ def adapt(x: Any, op: str) -> Adapted:
     if isinstance(x, (list, tuple, int, float, bool, np.generic)):
         return adapt_sequence(x, op)
     if hasattr(x, "__dlpack__"):
-        return adapt_dlpack(x, op)
+        return in_callers_namespace(x, adapt_dlpack(x, op))
     if isinstance(x, (bytes, bytearray)):  # NumPy would read bytes as one string: view them as uint8
         return adapt_via_numpy(memoryview(x), op)
     if isinstance(x, memoryview) or hasattr(x, "__array_interface__") or hasattr(x, "__array__"):
-        return adapt_via_numpy(x, op)
+        return in_callers_namespace(x, adapt_via_numpy(x, op))
     try:
         memoryview(x)
     except TypeError:

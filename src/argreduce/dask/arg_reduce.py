@@ -14,6 +14,7 @@ from .._contract import reduced_mask, result_shape
 from ..adapters.numpy_adapter import dtype_name
 from ..reduction import Reduction
 from .blocks import block_partial
+from .fan_in import current_split_every
 from .tree import tree_reduce
 
 
@@ -68,10 +69,12 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
         token=f"{op}-block",  # the tree adds "{op}-partial" (inner merges) and "{op}-aggregate"
     )
     nan_key = _all_nan_key(reduction, x.dtype)
-    indices = tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=nan_key)
+    split_every = current_split_every.get()
+    indices = tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=nan_key, split_every=split_every)
     if not reduction.values:
         return indices
-    values = tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=nan_key, values_dtype=x.dtype)
+    values = tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=nan_key, values_dtype=x.dtype,
+                         split_every=split_every)
     return values, indices
 
 

@@ -17,6 +17,23 @@ from .search import run, screen_dtype
 
 
 class NearestResult(NamedTuple):
+    """What :func:`nearest` returns: for each query, its ``k`` nearest points' distances and indices.
+
+    Parameters
+    ----------
+    distances : array (N, k)
+        The distances, nearest first (for ``metric="dot"``: the inner products, largest first).
+    indices : int64 array (N, k)
+        The rows of ``y`` they belong to; equal distances go to the smaller index.
+
+    Examples
+    --------
+    >>> import argreduce as ar
+    >>> distances, indices = ar.nearest([[0.0, 0.0]], [[3.0, 4.0], [1.0, 0.0]])
+    >>> distances.tolist(), indices.tolist()
+    ([[1.0]], [[1]])
+    """
+
     distances: Any
     indices: Any
 
@@ -24,13 +41,39 @@ class NearestResult(NamedTuple):
 def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> NearestResult:
     """The ``k`` points of ``y`` (M, d) closest to each query of ``x`` (N, d), exactly.
 
-    Returns ``(distances, indices)``, each (N, k), sorted by (distance, index): the indices of the
-    exact real-number distances of the given values, equal distances going to the smaller index;
-    each distance is the exact value rounded once to the result dtype (the inputs' float dtype,
-    float64 for integers). ``metric``: "sqeuclidean" (default), "euclidean", "cosine" (1 - cos; a
-    zero vector is at distance 1 from everything) or "dot" (largest inner product first; the
-    distances are the inner products).
+    The results are sorted by (distance, index): the indices of the exact real-number distances of
+    the given values, equal distances going to the smaller index; each distance is the exact value
+    rounded once to the result dtype (the inputs' float dtype, float64 for integers).
 
+    Parameters
+    ----------
+    x : array_like (N, d)
+        The queries: a NumPy array, a CPU torch tensor, a Dask array, or nested sequences.
+    y : array_like (M, d)
+        The points searched, of the same ``d``.
+    k : int, optional
+        How many nearest points per query, from 1 to M (default 1).
+    metric : {"sqeuclidean", "euclidean", "cosine", "dot"}, optional
+        The squared Euclidean distance (the default), the Euclidean distance, the cosine distance
+        (1 - cos; a zero vector is at distance 1 from everything), or the inner product (largest
+        first; the distances are then the inner products).
+
+    Returns
+    -------
+    NearestResult
+        The namedtuple ``(distances, indices)``, each (N, k), in the queries' library (lazy Dask
+        arrays for Dask inputs).
+
+    Raises
+    ------
+    TypeError
+        ``k`` is not an int, or an input of an unsupported type or dtype (complex, ...).
+    ValueError
+        An unknown metric; inputs that are not 2-D, differ in ``d``, have no rows or no columns,
+        hold a NaN or inf, or live on another device; ``k`` out of range.
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> d, i = ar.nearest([[0.0, 0.0], [3.0, 3.0]], [[1.0, 1.0], [2.0, 2.0], [-1.0, -1.0]], k=2)
     >>> i.tolist(), d.tolist()
