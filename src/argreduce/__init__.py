@@ -1,12 +1,23 @@
-"""argreduce: exact torch-compatible argmin/argmax for any array, at memory speed."""
+"""argreduce: exact torch-compatible argmin/argmax/topk for any array, at memory speed."""
 
-from .api import ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin
+from .api import TopK, ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin, topk
 from .engine import isa
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
 
 __all__ = [
-    "Partial", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min", "nanargmax",
-    "nanargmin", "set_num_threads",
+    "Partial",
+    "TopK",
+    "ValuesIndices",
+    "argmax",
+    "argmin",
+    "get_num_threads",
+    "isa",
+    "max",
+    "min",
+    "nanargmax",
+    "nanargmin",
+    "set_num_threads",
+    "topk",
 ]
 __version__ = "0.1.0"

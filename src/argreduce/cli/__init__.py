@@ -19,6 +19,7 @@ from .output import as_json, as_text, printable_values, shaped, unravel
 from .progress import Progress
 from .readers import open_source
 from .stream import reduce_source, reduced_dims
+from .top import top_source
 
 __all__ = ["main"]
 
@@ -26,6 +27,8 @@ OVERLAP_MIN_CHUNK = 2**20
 
 
 def _run(args) -> str:
+    if args.top is not None and (args.scheduler or args.dask):
+        raise InputError("--top runs in this process only (no --scheduler or --dask yet)")
     if args.scheduler or args.dask:
         from .cluster import reduce_on_cluster
 
@@ -47,11 +50,25 @@ def _run(args) -> str:
     overlap = (source.decodes and args.chunk_bytes >= OVERLAP_MIN_CHUNK
                and (source.total_bytes or math.inf) > args.chunk_bytes)
     try:
+        if args.top is not None:
+            return _top(args, source, progress, overlap)
         index, values = reduce_source(source, args.dim, _reduction(args), progress, overlap, values=True)
     finally:
         if progress is not None:
             progress.close(completed=sys.exc_info()[0] is None)
     return _format(args, index, source, values if args.values else None)
+
+
+def _top(args, source, progress, overlap) -> str:
+    if args.keepdim or args.unravel or args.skip_nan:
+        raise InputError("--top takes no --keepdim, --unravel or --skip-nan "
+                         "(NaN counts as the largest value)")
+    index, values = top_source(source, args.dim, args.top, args.max, progress, overlap)
+    values = printable_values(values, source.reinterpret)
+    if args.json:
+        return as_json(source, "topk", args.dim, False, index, None, values if args.values else None) + "\n"
+    text = as_text(index, False)
+    return text + ("\n" + as_text(values, False) if args.values else "") + "\n"
 
 
 def _reduction(args):
