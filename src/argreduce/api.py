@@ -343,12 +343,12 @@ def topk(input: Any, k: Any, dim: Any = -1, largest: Any = True, sorted: Any = T
         raise ValueError(f"topk(): the slice{where_at} has fewer than k={k} present elements "
                          "(where= is False or the data are missing at the others)")
     values = gather_values(view.owner if ndim else adapted.view.owner, core_dim, index)
-    if ndim == 0:  # torch: a 0-d input gives 0-d values and indices
-        index = index.reshape(()) if k else index
-        values = values.reshape(()) if k else values
+    if ndim == 0:  # torch: a 0-d input gives the input and index 0, for k 0 and 1 alike
+        index = np.zeros((), np.int64)
+        values = gather_values(adapted.view.owner, None, np.zeros(1, np.int64)).reshape(())
     elif core_dim is not None:
         index = np.moveaxis(index, -1, core_dim)
-    indices = adapted.wrap(np.ascontiguousarray(index))
+    indices = adapted.wrap(index.copy(order="C"))
     if not adapters.is_torch_tensor(values):
         values = adapted.wrap(np.asarray(values))
     return TopK(values, indices)

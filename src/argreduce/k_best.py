@@ -141,5 +141,8 @@ def gather_values(owner, dim: int | None, index: np.ndarray):
 
     if owner.ndim == 0 or dim is None:
         return owner.reshape(-1)[torch.from_numpy(index)]
-    moved = np.ascontiguousarray(np.moveaxis(index, -1, dim))
-    return torch.take_along_dim(owner, torch.from_numpy(moved), dim)
+    # Advanced indexing, not torch.gather: gather has no kernel for uint16/32/64 on the CPU.
+    placed = np.moveaxis(index, -1, dim)
+    coords = list(np.indices(placed.shape, sparse=True))
+    coords[dim] = placed
+    return owner[tuple(torch.from_numpy(np.ascontiguousarray(c)) for c in coords)]
