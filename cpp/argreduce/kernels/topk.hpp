@@ -36,11 +36,18 @@ static void topk_row(const char* p, int64_t n, int64_t index0, KBest& b) {
     for (; i + kGroup <= n; i += kGroup) {
         const V bar = splat<K>(bar_of<T>(b));
         const char* q = p + i * sizeof(K);
-        const V m = (make_key<T, R>(load<K>(q)) <= bar) | (make_key<T, R>(load<K>(q + L * sizeof(K))) <= bar) |
-                    (make_key<T, R>(load<K>(q + 2 * L * sizeof(K))) <= bar) |
-                    (make_key<T, R>(load<K>(q + 3 * L * sizeof(K))) <= bar);
-        if (!any<K>(m)) continue;
-        for (int64_t j = i; j < i + kGroup; ++j) scalar(j);
+        V key[4], m[4];
+        for (int u = 0; u < 4; ++u) {
+            key[u] = make_key<T, R>(load<K>(q + u * L * sizeof(K)));
+            m[u] = key[u] <= bar;
+        }
+        if (!any<K>(m[0] | m[1] | m[2] | m[3])) continue;
+        // Only the lanes that passed, with the keys already made; kbest_push compares against the
+        // bar as it stands after the previous insertion.
+        for (int u = 0; u < 4; ++u)
+            if (any<K>(m[u]))
+                for (int64_t l = 0; l < L; ++l)
+                    if (m[u][l]) kbest_push(b, key[u][l], index0 + i + u * L + l);
     }
     for (; i < n; ++i) scalar(i);
 }

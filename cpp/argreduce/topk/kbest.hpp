@@ -26,7 +26,7 @@ struct Candidate {
 };
 
 struct KBest {
-    Candidate* buf;  // `cap` slots, cap > k >= 1
+    Candidate* buf;  // `cap` slots, cap > k >= 1 (k <= kSortedK: sorted, best first)
     int64_t cap;
     int64_t k;
     int64_t count = 0;
@@ -47,8 +47,23 @@ static inline void kbest_reset(KBest& b) {
     b.bar_index = kEmptyIndex;
 }
 
+// Up to this k the buffer is instead kept sorted (an insertion shifts at most k pairs, in L1), so
+// the bar is exact after every insertion: on a slice of a few thousand elements a bar that only
+// moved at each selection would let through a large share of them.
+inline constexpr int64_t kSortedK = 64;
+
 static inline void kbest_push(KBest& b, int64_t key, int64_t index) {
     if (!better(key, index, b.bar_key, b.bar_index)) return;
+    if (b.k <= kSortedK) {
+        int64_t i = b.count < b.k ? b.count++ : b.k - 1;  // when full, the worst pair drops out
+        for (; i > 0 && better(key, index, b.buf[i - 1].key, b.buf[i - 1].index); --i) b.buf[i] = b.buf[i - 1];
+        b.buf[i] = {key, index};
+        if (b.count == b.k) {
+            b.bar_key = b.buf[b.k - 1].key;
+            b.bar_index = b.buf[b.k - 1].index;
+        }
+        return;
+    }
     b.buf[b.count++] = {key, index};
     if (b.count == b.cap) kbest_compact(b);
 }

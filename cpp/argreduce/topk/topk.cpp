@@ -29,7 +29,7 @@ static bool candidate_less(const Candidate& a, const Candidate& b) {
 }
 
 void kbest_compact(KBest& b) {
-    if (b.count < b.k) return;
+    if (b.count < b.k || b.k <= kSortedK) return;  // a sorted buffer is never over k
     std::nth_element(b.buf, b.buf + (b.k - 1), b.buf + b.count, candidate_less);
     b.count = b.k;
     b.bar_key = b.buf[b.k - 1].key;
@@ -58,7 +58,7 @@ struct OwnedKBest {
     std::vector<Candidate> mem;
     KBest kb;
     OwnedKBest(int64_t k, int64_t most) {
-        const int64_t cap = std::min(std::max(2 * k, k + 64), most + 1);
+        const int64_t cap = k <= kSortedK ? k + 1 : std::min(std::max(2 * k, k + 64), most + 1);
         mem.resize(static_cast<size_t>(cap));
         kb = KBest{mem.data(), cap, k};
     }
@@ -158,7 +158,9 @@ public:
         const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(r_.threads, bytes / kGrainBytes)));
         const int cd = column_dim(r_);
         if (cd >= 0) return columns(cd, threads);
-        if (outer >= threads) return by_outputs(outer, threads);
+        // Parts of a slice pay off only while each part's k best are few next to the part: for
+        // k near the slice's size every part would select and sort almost all of it, twice.
+        if (outer >= threads || r_.k * threads * 8 > r_.n) return by_outputs(outer, std::min<int64_t>(threads, outer));
         return by_parts(outer, threads);
     }
 

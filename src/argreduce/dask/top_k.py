@@ -69,8 +69,10 @@ def dask_topk(x, k: int, dim: int | None, largest: bool, where=None):
     _check_known_shape("topk", x)
     mask = None if where is None else _mask_like("topk", where, x)
     if dim is None or x.ndim == 0:
-        x = x.reshape(-1)
-        mask = None if mask is None else mask.reshape(-1).rechunk(x.chunks)
+        # Empty chunks are dropped first: Dask's reshape fails on them.
+        solid = tuple(tuple(n for n in c if n) or (0,) for c in x.chunks)
+        x = x.rechunk(solid).reshape(-1)
+        mask = None if mask is None else mask.rechunk(solid).reshape(-1).rechunk(x.chunks)
         d = 0
     else:
         (d,) = wrap_dims((dim,), x.ndim)
