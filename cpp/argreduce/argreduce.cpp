@@ -73,6 +73,18 @@ private:
     std::vector<int64_t> buf_;
 };
 
+// With a presence mask, an output whose slice had no present element holds the widest key
+// (executor.hpp); it becomes the empty partial, which any real element beats in a later merge and
+// which the caller reports as an empty slice.
+void mark_empty_slices(const Request& r, int64_t* keys) {
+    const int64_t empty = masked_empty_key(r.layout.dtype);
+    for (int64_t i = 0; i < r.numel_out; ++i)
+        if (keys[i] == empty) {
+            keys[i] = kEmptyKey;
+            r.indices[i] = kEmptyIndex;
+        }
+}
+
 }  // namespace
 
 Status run(const Request& r) {
@@ -96,6 +108,7 @@ Status run(const Request& r) {
     }
     if (w.dim < 0) {  // a single element
         execute_serial(p, plan.kind, plan.row_dim, keying, keys, r.indices);
+        if (p.mask) mark_empty_slices(r, keys);
         return Status::Ok;
     }
 
@@ -118,6 +131,7 @@ Status run(const Request& r) {
     parallel_run(w.threads, job, poll);
     if (stop.load()) return Status::Interrupted;
     if (w.shared_outputs) privates.merge_into_first(w.threads, keys, r.indices);
+    if (p.mask) mark_empty_slices(r, keys);
     return Status::Ok;
 }
 

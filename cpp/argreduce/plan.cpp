@@ -20,7 +20,7 @@ std::vector<Dim> logical_dims(const Layout& l) {
     std::vector<Dim> dims(nd);
     int64_t out = 1, weight = 1;
     for (size_t i = nd; i-- > 0;) {
-        dims[i] = {l.shape[i], l.strides[i], 0, 0};
+        dims[i] = {l.shape[i], l.strides[i], 0, 0, l.mask ? l.mask_strides[i] : 0};
         if (l.reduced[i]) {
             dims[i].weight = weight;
             weight *= l.shape[i];
@@ -34,7 +34,8 @@ std::vector<Dim> logical_dims(const Layout& l) {
 
 bool can_merge(const Dim& outer, const Dim& inner) {
     return outer.in_stride == inner.size * inner.in_stride &&
-           outer.out_stride == inner.size * inner.out_stride && outer.weight == inner.size * inner.weight;
+           outer.out_stride == inner.size * inner.out_stride && outer.weight == inner.size * inner.weight &&
+           outer.mask_stride == inner.size * inner.mask_stride;
 }
 
 LoopKind classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
@@ -42,6 +43,7 @@ LoopKind classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
     for (int i = static_cast<int>(p.dims.size()) - 1; i >= 0 && innermost_reduced < 0; --i)
         if (p.dims[i].reduced()) innermost_reduced = i;
     *row_dim = innermost_reduced;
+    if (p.mask) return LoopKind::Masked;
     if (innermost_reduced < 0) return LoopKind::Elementwise;
     const int inner_at = static_cast<int>(p.dims.size()) - 1;
     const Dim& inner = p.dims[inner_at];
@@ -71,12 +73,15 @@ LoopKind classify(const Problem& p, int itemsize, bool swapped, int* row_dim) {
 Plan make_plan(const Layout& l) {
     Problem p;
     p.data = l.data;
+    p.mask = l.mask;
     for (Dim d : logical_dims(l)) {
         // A size-1 dim moves nothing. Along a reduced stride-0 (broadcast) dim every element is
-        // equal, so its first index, 0, is the answer and the dim can go.
-        if (d.size == 1 || (d.reduced() && d.in_stride == 0)) continue;
-        if (d.in_stride < 0) {  // walk it forwards; index and output walk backwards instead
+        // equal, so its first index, 0, is the answer and the dim can go (unless presence varies).
+        if (d.size == 1 || (d.reduced() && d.in_stride == 0 && d.mask_stride == 0)) continue;
+        if (d.in_stride < 0) {  // walk it forwards; index, output and mask walk backwards instead
             p.data += (d.size - 1) * d.in_stride;
+            if (p.mask) p.mask += (d.size - 1) * d.mask_stride;
+            d.mask_stride = -d.mask_stride;
             p.out_offset += (d.size - 1) * d.out_stride;
             p.index_offset += (d.size - 1) * d.weight;
             d.in_stride = -d.in_stride;
@@ -95,7 +100,7 @@ Plan make_plan(const Layout& l) {
     for (const Dim& d : p.dims) {
         if (!merged.empty() && can_merge(merged.back(), d)) {
             Dim& m = merged.back();
-            m = {m.size * d.size, d.in_stride, d.out_stride, d.weight};
+            m = {m.size * d.size, d.in_stride, d.out_stride, d.weight, d.mask_stride};
         } else {
             merged.push_back(d);
         }
@@ -113,6 +118,7 @@ Problem slice(const Problem& p, int d, int64_t begin, int64_t end) {
     s.data += begin * dim.in_stride;
     s.out_offset += begin * dim.out_stride;
     s.index_offset += begin * dim.weight;
+    if (s.mask) s.mask += begin * dim.mask_stride;
     s.dims[d].size = end - begin;
     return s;
 }

@@ -18,6 +18,7 @@ struct Dim {
     int64_t in_stride;   // bytes, >= 0 after planning
     int64_t out_stride;  // elements of the output; 0 for a reduced dim
     int64_t weight;      // elements of the result index; 0 for a kept dim; may be < 0 (flipped dim)
+    int64_t mask_stride = 0;  // bytes of the presence mask, when the request has one (any sign)
     bool reduced() const { return out_stride == 0 && weight != 0; }
 };
 
@@ -29,6 +30,7 @@ enum class LoopKind {
     ShortRows,       // contiguous rows of at most kShortRowBytes, many of them, each its own output
     AcrossRows,      // innermost dim kept, unit stride: lane-wise best across rows
     Strided,         // anything else (strided inner dim, byte-swapped): packed into tiles first
+    Masked,          // a presence mask: keys packed into tiles one size wider, absent ones the widest key
 };
 
 // Rows this short (in bytes) and at least this many take the short-rows kernel: a row-kernel call
@@ -38,6 +40,7 @@ inline constexpr int64_t kShortRowsMin = 8;
 
 struct Problem {
     const char* data = nullptr;
+    const uint8_t* mask = nullptr;  // 1 where an element is present; nullptr: all are
     int64_t out_offset = 0;    // where output element 0 of this (sub)problem starts
     int64_t index_offset = 0;  // index contributed by flipped dims
     std::vector<Dim> dims;     // outermost first; the last is the innermost in memory
@@ -58,6 +61,8 @@ struct Layout {
     std::vector<int64_t> shape;
     std::vector<int64_t> strides;  // bytes, any sign
     std::vector<bool> reduced;
+    const uint8_t* mask = nullptr;      // optional presence mask (bool bytes) of the same shape
+    std::vector<int64_t> mask_strides;  // its byte strides, any sign (0: broadcast)
 };
 
 Plan make_plan(const Layout& layout);

@@ -6,7 +6,8 @@ MAX_DIMS: int
 
 def reduce(
     address: int, dtype: str, shape: list[int], strides: list[int], swapped: bool, reduced: list[bool],
-    rule: int, indices: np.ndarray, keys: np.ndarray | None, threads: int,
+    rule: int, indices: np.ndarray, keys: np.ndarray | None, threads: int, mask: int = 0,
+    mask_strides: list[int] = ...,
 ) -> None: ...
 def reduce_numpy_fast(x: object, dim: object, keepdim: object, rule: int, threads: int) -> object: ...
 def merge(keys_a: np.ndarray, idx_a: np.ndarray, keys_b: np.ndarray, idx_b: np.ndarray) -> None: ...

@@ -1,6 +1,8 @@
 """Absent elements (``where=`` False, nulls, masked entries) take no part in a reduction.
 
-How, without a second kernel: the present elements are copied with each absent one replaced by
+The core takes the mask itself for most dtypes (native_mask: keys packed into L1 tiles one size
+wider, absent elements the widest key). For int64, uint64 and datetime64, whose keys fill int64,
+the present elements are copied with each absent one replaced by
 the value that loses to everything under the reduction (+inf for argmin, the dtype's minimum for
 argmax ...), the copy is reduced as usual, and a result that still lands on an absent element is
 moved to its slice's first eligible element. That move is exact: a result lands on a filler only
@@ -77,6 +79,13 @@ def move_off_absent(index: np.ndarray, eligible: np.ndarray, reduced: tuple[bool
 EMPTY = np.iinfo(np.int64).max
 
 
+def native_mask(core_dtype: str) -> bool:
+    """Whether the core takes the presence mask itself (keys packed one size wider, executor.cpp):
+    every dtype but the 8-byte integers and datetime64, whose keys fill int64. Those are reduced
+    from a losing-value copy instead (below)."""
+    return core_dtype not in ("int64", "uint64", "datetime64")
+
+
 def block_partial(values: np.ndarray, present: np.ndarray | None, reduced: tuple[bool, ...],
                   reduction: Reduction, core_dtype: str | None = None, with_values: bool = False) -> Partial:
     """The partial of one block of a larger array (indices local to the block), absent elements
@@ -89,9 +98,9 @@ def block_partial(values: np.ndarray, present: np.ndarray | None, reduced: tuple
     view = adapt(values, reduction.name).view
     if core_dtype:
         view = replace(view, dtype=core_dtype)
-    if present is None:
-        part = Partial.of_view(view, reduced, reduction)
-        local = part.index
+    if present is None or native_mask(view.dtype):
+        part = Partial.of_view(view, reduced, reduction, present=present)
+        local = np.where(part.index == EMPTY, 0, part.index) if present is not None else part.index
     else:
         eligible = present
         if reduction.skip_nan:  # a NaN is no fallback for a slice whose numbers all lost to the filler
@@ -123,8 +132,11 @@ def reduce_present(view: StridedView, reduced: tuple[bool, ...], reduction: Redu
     was skipped). ``present`` is None (all present) or a bool array of the view's shape."""
     nan_capable = reduction.skip_nan and (view.dtype in ("bfloat16", "datetime64")
                                           or view.dtype.startswith("float"))
-    if present is None:
-        index = reduce_view(view, reduced, reduction)
+    if present is None or native_mask(view.dtype):
+        index = reduce_view(view, reduced, reduction, present=present)
+        if present is not None and (empty := index == EMPTY).any():
+            has_present = by_slice(np.asarray(present), reduced).any(axis=-1)
+            raise _empty_slice_error(reduction, empty, nan_capable and bool((has_present & empty).any()))
         if nan_capable and index.size:
             store = storage_array(view)
             nan = nan_in_storage(store[winner_coordinates(view.shape, reduced, index)], view.dtype)

@@ -32,11 +32,13 @@ class Partial:
     values: np.ndarray | None = None
 
     @classmethod
-    def of_view(cls, view: StridedView, reduced: tuple[bool, ...], reduction: Reduction) -> Partial:
-        """The partial of one block. Indices are local: into the flattening of the block's reduced dims."""
+    def of_view(cls, view: StridedView, reduced: tuple[bool, ...], reduction: Reduction,
+                present: np.ndarray | None = None) -> Partial:
+        """The partial of one block. Indices are local: into the flattening of the block's reduced dims.
+        With ``present`` (engine.reduce_view), a slice with no present element is the empty partial."""
         shape = kept_shape(view.shape, reduced)
         keys = np.empty(shape, dtype=np.int64)
-        index = reduce_view(view, reduced, reduction, keys=keys)
+        index = reduce_view(view, reduced, reduction, keys=keys, present=present)
         return cls(keys, index)
 
     def merge(self, other: Partial) -> Partial:

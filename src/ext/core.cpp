@@ -38,7 +38,7 @@ argreduce::Rule rule_of(int rule) {
 
 void reduce(uintptr_t address, const std::string& dtype, std::vector<int64_t> shape, std::vector<int64_t> strides,
             bool swapped, std::vector<bool> reduced, int rule, Int64Out indices, std::optional<Int64Out> keys,
-            int threads) {
+            int threads, uintptr_t mask, std::vector<int64_t> mask_strides) {
     argreduce::Request r;
     if (!argreduce::parse_dtype(dtype.c_str(), &r.layout.dtype))
         throw nb::type_error(("argreduce core: unsupported dtype " + dtype).c_str());
@@ -58,6 +58,15 @@ void reduce(uintptr_t address, const std::string& dtype, std::vector<int64_t> sh
     r.layout.shape = std::move(shape);
     r.layout.strides = std::move(strides);
     r.layout.reduced = std::move(reduced);
+    if (mask) {
+        if (mask_strides.size() != r.layout.shape.size())
+            throw nb::value_error("argreduce core: mask strides differ in length from the shape");
+        const argreduce::DType dt = r.layout.dtype;
+        if (argreduce::info(dt).itemsize == 8 && dt != argreduce::DType::Float64)
+            throw nb::value_error("argreduce core: no wider key for a masked 8-byte integer");
+        r.layout.mask = reinterpret_cast<const uint8_t*>(mask);
+        r.layout.mask_strides = std::move(mask_strides);
+    }
     r.rule = rule_of(rule);
     r.indices = indices.data();
     r.keys = keys ? keys->data() : nullptr;
@@ -155,7 +164,7 @@ std::vector<std::string> empty_table_slots() {
         for (int d = 0; d < argreduce::kDTypeCount; ++d)
             for (int r = 0; r < argreduce::kRuleCount; ++r) {
                 const argreduce::Kernels& k = tables[t]->k[d][r];
-                if (!k.rows || !k.cols || !k.short_rows || !k.topk_row || !k.topk_cols)
+                if (!k.rows || !k.cols || !k.short_rows || !k.pack_masked || !k.topk_row || !k.topk_cols)
                     out.push_back(std::string(tables[t]->isa) + "/" + argreduce::kDTypes[d].name + "/" +
                                   argreduce::kRules[r].name);
             }
@@ -175,7 +184,8 @@ std::vector<std::string> available_isas() {
 NB_MODULE(_core, m) {
     m.doc() = "argreduce's native core (private: use argreduce.argmin / argreduce.argmax)";
     m.def("reduce", &reduce, "address"_a, "dtype"_a, "shape"_a, "strides"_a, "swapped"_a, "reduced"_a,
-          "rule"_a, "indices"_a, "keys"_a.none(), "threads"_a,
+          "rule"_a, "indices"_a, "keys"_a.none(), "threads"_a, "mask"_a = 0,
+          "mask_strides"_a = std::vector<int64_t>{},
           "Fill `indices` (and `keys`, if given) with the arg-reduction of a strided array under rule number `rule`.");
     m.def("merge", &merge, "keys_a"_a, "idx_a"_a, "keys_b"_a, "idx_b"_a,
           "Fold partials b into partials a, in place, by the contract's comparator.");

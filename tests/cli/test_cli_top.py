@@ -29,8 +29,8 @@ def test_npy_top_matches_the_library(cli, tmp_path):
     count = 0
     for dim, chunk, is_max, k in itertools.product((None, 0, 1, 2, -1), ("1", "100", "16M"), (False, True),
                                                    (1, 3, 5)):
-        run = cli(tmp_path / "x.npy", "--json", "--values", "--top", k, "--chunk-bytes", chunk, *dim_args(dim),
-                  *(["--max"] if is_max else []))
+        run = cli(tmp_path / "x.npy", "--json", "--values", "--top", k, "--chunk-bytes", chunk,
+                  *dim_args(dim), *(["--max"] if is_max else []))
         _check(run, x, k, dim, is_max)
         count += 1
     assert count == 90
@@ -40,8 +40,8 @@ def test_csv_top_matches_the_library(cli, tmp_path):
     x = tie_heavy(np.random.default_rng(6), (29, 4), np.float64)
     write_csv(tmp_path / "t.csv", x)
     for dim, chunk, is_max in itertools.product((None, 0, 1), ("1", "40", "16M"), (False, True)):
-        run = cli(tmp_path / "t.csv", "--json", "--values", "--top", 3, "--chunk-bytes", chunk, *dim_args(dim),
-                  *(["--max"] if is_max else []))
+        run = cli(tmp_path / "t.csv", "--json", "--values", "--top", 3, "--chunk-bytes", chunk,
+                  *dim_args(dim), *(["--max"] if is_max else []))
         _check(run, x, 3, dim, is_max)
 
 

@@ -38,6 +38,8 @@ struct Cols {
 using RowsFn = void (*)(const Rows&, const Sink&);       // kernels/contiguous_rows.hpp
 using ColsFn = void (*)(const Cols&, const Sink&);       // kernels/across_rows.hpp
 using ShortRowsFn = void (*)(const Rows&, const Sink&);  // kernels/short_rows.hpp: step 1, row_weight 0
+// kernels/masked_keys.hpp: n contiguous elements and their presence bytes -> n widened keys.
+using PackMaskedFn = void (*)(const char* data, const uint8_t* mask, int64_t n, void* out);
 struct KBest;                                              // topk/kbest.hpp
 // kernels/topk.hpp: a contiguous row into one k-best buffer; contiguous columns into one buffer each.
 using TopkRowFn = void (*)(const char* data, int64_t n, int64_t index0, KBest& best);
@@ -55,6 +57,7 @@ struct Kernels {
     RowsFn rows;
     ColsFn cols;
     ShortRowsFn short_rows;
+    PackMaskedFn pack_masked;
     TopkRowFn topk_row;
     TopkColsFn topk_cols;
 };

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..absent import EMPTY
 from ..partial import Partial
 
 RECORD = np.dtype([("key", np.int64), ("index", np.int64)])
@@ -18,9 +19,6 @@ def record_dtype(value_dtype: np.dtype | None) -> np.dtype:
     """RECORD, plus the winner's value for reductions that return values (min, max)."""
     return RECORD if value_dtype is None else np.dtype([*RECORD.descr, ("value", value_dtype)])
 
-# A block that is empty along a reduced dim has no candidate. This record loses every merge:
-# no key is larger, and on an equal key every real index is smaller.
-_LAST = np.iinfo(np.int64).max
 
 
 def record_of(p: Partial, shape: tuple[int, ...]) -> np.ndarray:
@@ -34,8 +32,10 @@ def record_of(p: Partial, shape: tuple[int, ...]) -> np.ndarray:
 
 def nothing(shape: tuple[int, ...], value_dtype: np.dtype | None = None) -> np.ndarray:
     out = np.zeros(shape, dtype=record_dtype(value_dtype))
-    out["key"] = _LAST
-    out["index"] = _LAST
+    # A block that is empty along a reduced dim has no candidate: the empty partial loses every merge
+    # (no key is larger, and on an equal key every real index is smaller).
+    out["key"] = EMPTY
+    out["index"] = EMPTY
     return out
 
 

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
+from ..absent import EMPTY
 from ..partial import Partial, merge_all
-from .records import _LAST as _EMPTY
 from .records import partial_of, record_of
 
 
@@ -46,7 +46,7 @@ def aggregate(records: np.ndarray, axis: tuple[int, ...], keepdims: bool, all_na
     merged, ones = _fold(records, axis)
     if all_nan_key is not None and (merged.keys == all_nan_key).any():
         raise ValueError("All-NaN slice encountered")
-    if (merged.index == _EMPTY).any():
+    if (merged.index == EMPTY).any():
         if all_nan_key is not None:
             raise ValueError("All-NaN slice encountered")
         raise ValueError(f"{name}(): a slice has no element left to reduce "
