@@ -147,6 +147,61 @@ void fill_kmax(void* bars, int64_t count, int isz) {
     }
 }
 
+// Large k (more than an eighth of the slice) with keys of at most 4 bytes: select and sort one
+// uint64 per element, (key - KMIN) << 32 | index, whose integer order is exactly (key, index): half
+// the bytes of a Candidate and a plain integer comparison for nth_element and sort.
+bool composite_fits(const TopkRequest& r) {
+    return r.k * 8 > r.n && info(r.dtype).itemsize <= 4 && r.n < (int64_t(1) << 32);
+}
+
+template <DType T, Rule R>
+void composite_keys(const TopkRequest& r, int64_t o, std::vector<uint64_t>& out, char* pack_buf) {
+    const int isz = info(T).itemsize;
+    const char* base = r.data + offset_of(o, r.outer_shape, r.outer_strides);
+    const uint8_t* present =
+        r.present ? r.present + offset_of(o, r.outer_shape, r.present_outer_strides) : nullptr;
+    constexpr int64_t kmin = KeyTraits<T>::kmin;
+    out.clear();
+    for (int64_t c0 = 0; c0 < r.n; c0 += kPackElements) {
+        const int64_t m = std::min(kPackElements, r.n - c0);
+        pack(pack_buf, base + c0 * r.stride, m, r.stride, isz, r.swapped);
+        for (int64_t j = 0; j < m; ++j) {
+            if (present && !present[(c0 + j) * r.present_stride]) continue;
+            const uint64_t key = static_cast<uint64_t>(scalar_key<T, R>(pack_buf + j * isz) - kmin);
+            out.push_back(key << 32 | static_cast<uint64_t>(c0 + j));
+        }
+    }
+}
+
+void large_k_slice(const TopkRequest& r, int64_t o, std::vector<uint64_t>& comp, char* pack_buf) {
+    int64_t kmin = 0;
+    visit_dtype(r.dtype, [&](auto t) {
+        constexpr DType T = decltype(t)::value;
+        if constexpr (info(T).itemsize <= 4) {
+            kmin = KeyTraits<T>::kmin;
+            switch (r.rule) {
+#define ARGREDUCE_RULE_CASE(R, name, largest, nan) \
+    case Rule::R: return composite_keys<T, Rule::R>(r, o, comp, pack_buf);
+                ARGREDUCE_RULES(ARGREDUCE_RULE_CASE)
+#undef ARGREDUCE_RULE_CASE
+                case Rule::Count: break;
+            }
+        }
+    });
+    const int64_t have = std::min<int64_t>(r.k, static_cast<int64_t>(comp.size()));
+    if (have > 0) {
+        std::nth_element(comp.begin(), comp.begin() + (have - 1), comp.end());
+        std::sort(comp.begin(), comp.begin() + have);
+    }
+    int64_t* idx = r.indices + o * r.k;
+    int64_t* key = r.keys ? r.keys + o * r.k : nullptr;
+    for (int64_t j = 0; j < r.k; ++j) {
+        const bool real = j < have;
+        idx[j] = real ? static_cast<int64_t>(comp[j] & 0xffffffffu) : kEmptyIndex;
+        if (key) key[j] = real ? static_cast<int64_t>(comp[j] >> 32) + kmin : kEmptyKey;
+    }
+}
+
 class Runner {
 public:
     explicit Runner(const TopkRequest& r) : r_(r), kern_(kernels().get(r.dtype, kernel_rule(r.rule, info(r.dtype).kind))) {}
@@ -156,7 +211,7 @@ public:
         const int isz = info(r_.dtype).itemsize;
         const int64_t bytes = outer * r_.n * isz;
         const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(r_.threads, bytes / kGrainBytes)));
-        const int cd = column_dim(r_);
+        const int cd = composite_fits(r_) ? -1 : column_dim(r_);
         if (cd >= 0) return columns(cd, threads);
         // Parts of a slice pay off only while each part's k best are few next to the part: for
         // k near the slice's size every part would select and sort almost all of it, twice.
@@ -179,13 +234,19 @@ private:
     // Threads take disjoint runs of outputs.
     Status by_outputs(int64_t outer, int threads) {
         parallel_run(threads, [&](int t) {
-            OwnedKBest best(r_.k, r_.n);
+            const bool composite = composite_fits(r_);
+            OwnedKBest best(composite ? 1 : r_.k, composite ? 1 : r_.n);
+            std::vector<uint64_t> comp;
             std::vector<char> pack_buf(static_cast<size_t>(kPackElements * 8));
             const int64_t first = outer * t / threads, last = outer * (t + 1) / threads;
             int64_t work = 0;
             for (int64_t o = first; o < last && !stopped(); ++o) {
-                fold_slice(r_, kern_, o, 0, r_.n, best.kb, pack_buf.data());
-                write_out(r_, best.kb, o);
+                if (composite) {
+                    large_k_slice(r_, o, comp, pack_buf.data());
+                } else {
+                    fold_slice(r_, kern_, o, 0, r_.n, best.kb, pack_buf.data());
+                    write_out(r_, best.kb, o);
+                }
                 if (t == 0 && (work += r_.n) >= kPieceElements) {  // Ctrl-C is noticed between slices
                     work = 0;
                     poll();
