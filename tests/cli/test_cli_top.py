@@ -17,6 +17,7 @@ import argreduce as ar
 def _check(run, x, k, dim, is_max):
     assert run.code == 0, run.err
     doc = json.loads(run.out)
+    assert doc["op"] == "topk" and doc["k"] == k and doc["largest"] == is_max
     want = ar.topk(x, k, dim, largest=is_max)
     assert doc["index"] == want.indices.tolist(), (dim, k, is_max)
     got = np.array([float(v) for v in np.asarray(doc["values"], dtype=object).reshape(-1)])

@@ -7,6 +7,7 @@ standard output. Ctrl-C prints one line and exits with 130.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -66,7 +67,10 @@ def _top(args, source, progress, overlap) -> str:
     index, values = top_source(source, args.dim, args.top, args.max, progress, overlap)
     values = printable_values(values, source.reinterpret)
     if args.json:
-        return as_json(source, "topk", args.dim, False, index, None, values if args.values else None) + "\n"
+        shown = values if args.values else None
+        doc = json.loads(as_json(source, "topk", args.dim, False, index, None, shown))
+        doc.update(k=args.top, largest=args.max)
+        return json.dumps(doc) + "\n"
     text = as_text(index, False)
     return text + ("\n" + as_text(values, False) if args.values else "") + "\n"
 
