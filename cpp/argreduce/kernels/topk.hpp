@@ -32,23 +32,30 @@ static void topk_row(const char* p, int64_t n, int64_t index0, KBest& b) {
         const K key = make_key<T, R>(load_bits<T>(p + j * sizeof(K)));
         if (key <= bar_of<T>(b)) kbest_push(b, key, index0 + j);
     };
+    // The lanes of one vector that pass, with the keys made again (hits are rare: keeping every
+    // group's keys for them would cost stores on every group instead).
+    auto hits = [&](int64_t at) {
+        const V key = make_key<T, R>(load<K>(p + at * sizeof(K)));
+        const V m = key <= splat<K>(bar_of<T>(b));
+        if (any<K>(m))
+            for (int64_t l = 0; l < L; ++l)
+                if (m[l]) kbest_push(b, key[l], index0 + at + l);
+    };
     int64_t i = 0;
+    // A sorted buffer that is not yet full takes elements one by one: the bar is then exact before
+    // the first vector, instead of letting a whole group through.
+    if (b.k <= kSortedK)
+        for (; i < n && b.count < b.k; ++i) scalar(i);
     for (; i + kGroup <= n; i += kGroup) {
         const V bar = splat<K>(bar_of<T>(b));
         const char* q = p + i * sizeof(K);
-        V key[4], m[4];
-        for (int u = 0; u < 4; ++u) {
-            key[u] = make_key<T, R>(load<K>(q + u * L * sizeof(K)));
-            m[u] = key[u] <= bar;
-        }
-        if (!any<K>(m[0] | m[1] | m[2] | m[3])) continue;
-        // Only the lanes that passed, with the keys already made; kbest_push compares against the
-        // bar as it stands after the previous insertion.
-        for (int u = 0; u < 4; ++u)
-            if (any<K>(m[u]))
-                for (int64_t l = 0; l < L; ++l)
-                    if (m[u][l]) kbest_push(b, key[u][l], index0 + i + u * L + l);
+        const V m = (make_key<T, R>(load<K>(q)) <= bar) | (make_key<T, R>(load<K>(q + L * sizeof(K))) <= bar) |
+                    (make_key<T, R>(load<K>(q + 2 * L * sizeof(K))) <= bar) |
+                    (make_key<T, R>(load<K>(q + 3 * L * sizeof(K))) <= bar);
+        if (!any<K>(m)) continue;
+        for (int u = 0; u < 4; ++u) hits(i + u * L);
     }
+    for (; i + L <= n; i += L) hits(i);  // whole vectors left, then single elements
     for (; i < n; ++i) scalar(i);
 }
 
