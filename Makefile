@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 BUILD_DEPS := "scikit-build-core>=0.10" "nanobind>=2.4" "numpy>=2.0"
 
-.PHONY: demo test lint build bench test-asan clean
+.PHONY: demo test lint build bench fuzz test-asan clean
 
 $(DEPS): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,20 @@ test: build lint
 bench: build
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[bench]"
 	$(BIN)/python bench/run.py
+
+# Coverage-guided fuzzing of the .npy, .npz and .safetensors header readers (atheris, the fuzz extra),
+# FUZZ_SECONDS per format, seeded by the kept corpus (tests/fuzz/corpus); the inputs libFuzzer finds go to
+# build/fuzz-corpus, so the kept one stays small (copy a crash there once it is fixed).
+FUZZ_SECONDS ?= 60
+fuzz: build
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[fuzz]"
+	for fmt in npy npz safetensors; do \
+		mkdir -p build/fuzz-corpus/$$fmt && \
+		ARGREDUCE_NUM_THREADS=1 $(BIN)/python tests/fuzz/fuzz_headers.py $$fmt build/fuzz-corpus/$$fmt \
+			tests/fuzz/corpus/$$fmt \
+			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -max_len=65536 \
+			-artifact_prefix=build/fuzz-crash- || exit 1; \
+	done
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the core, in its own venv and build dir so the
 # normal build is untouched. That venv sees the test venv's packages (numpy, torch, pytest ...) through

@@ -1,5 +1,6 @@
 // Picks the kernel table once: the widest instruction set this processor runs, unless
 // $ARGREDUCE_ISA names another (for tests and benchmarks, like NumPy's NPY_DISABLE_CPU_FEATURES).
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -18,12 +19,20 @@ bool cpu_has(const char* isa) {
     return !std::strcmp(isa, "baseline");
 }
 
+// "AVX2" and "avx2" name the same table. (Python warns about a name that matches none: isa_env.py.)
+bool same_name(const char* a, const char* b) {
+    for (; *a && *b; ++a, ++b)
+        if (std::tolower(static_cast<unsigned char>(*a)) != std::tolower(static_cast<unsigned char>(*b)))
+            return false;
+    return *a == *b;
+}
+
 const KernelTable* pick() {
     const KernelTable* tables[3];
     const int n = available_tables(tables, 3);
     if (const char* want = std::getenv("ARGREDUCE_ISA"); want && *want) {
         for (int i = 0; i < n; ++i)
-            if (!std::strcmp(tables[i]->isa, want)) return tables[i];
+            if (same_name(tables[i]->isa, want)) return tables[i];
     }
     return tables[0];
 }

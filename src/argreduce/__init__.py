@@ -2,8 +2,11 @@
 
 from .api import TopK, ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin, topk
 from .engine import isa
+from .isa_env import warn_if_unusable
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
+
+warn_if_unusable()
 
 __all__ = [
     "Partial",

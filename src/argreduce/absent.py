@@ -1,14 +1,14 @@
 """Absent elements (``where=`` False, nulls, masked entries) take no part in a reduction.
 
-The core takes the mask itself for most dtypes (native_mask: keys packed into L1 tiles one size
-wider, absent elements the widest key). For int64, uint64 and datetime64, whose keys fill int64,
-the present elements are copied with each absent one replaced by
-the value that loses to everything under the reduction (+inf for argmin, the dtype's minimum for
-argmax ...), the copy is reduced as usual, and a result that still lands on an absent element is
-moved to its slice's first eligible element. That move is exact: a result lands on a filler only
-when every eligible element of its slice ties with the losing value (or none is left), and ties
-go to the first. The command line's Parquet and Arrow nulls and Dask's blocks go through the same
-block_partial; whole arrays in memory through reduce_present.
+The core takes the presence mask itself for most dtypes (native_mask: keys packed into L1 tiles,
+absent elements the largest key of a width no real key reaches; executor.cpp). int64, uint64 and
+datetime64, whose keys fill int64, are copied instead with each absent element replaced by the
+value that loses to everything under the reduction (+inf for argmin, the dtype's minimum for argmax
+...); the copy is reduced as usual, and a result that still lands on an absent element moves to its
+slice's first eligible element. That move is exact: a result lands on a filler only when every
+eligible element of its slice ties with the losing value (or none is left), and ties go to the
+first. Whole arrays come through reduce_present; the command line's chunks (Parquet and Arrow
+nulls) and Dask's blocks through block_partial.
 """
 
 from __future__ import annotations
@@ -86,11 +86,29 @@ def native_mask(core_dtype: str) -> bool:
     return core_dtype not in ("int64", "uint64", "datetime64")
 
 
+def partial_of_present(view: StridedView, present: np.ndarray | None, reduced: tuple[bool, ...],
+                       reduction: Reduction) -> Partial:
+    """The partial (keys and indices along the reduced dims) of the PRESENT elements of ``view``; a
+    slice with no eligible element gets the empty partial (EMPTY key and index), which any real
+    element beats when merged with other blocks. Without ``present`` it is the plain partial."""
+    if present is None or native_mask(view.dtype):
+        return Partial.of_view(view, reduced, reduction, present=present)
+    eligible = present
+    if reduction.skip_nan:  # a NaN is no fallback for a slice whose numbers all lost to the filler
+        eligible = present & ~nan_in_storage(storage_array(view), view.dtype)
+    copy = filled(storage_array(view), present, view.dtype, reduction.largest)
+    part = Partial.of_view(replace(view, owner=copy, address=copy.__array_interface__["data"][0],
+                                   strides=copy.strides, swapped=False), reduced, reduction)
+    empty = move_off_absent(part.index, eligible, reduced)
+    part.keys[empty] = EMPTY
+    part.index[empty] = EMPTY
+    return part
+
+
 def block_partial(values: np.ndarray, present: np.ndarray | None, reduced: tuple[bool, ...],
                   reduction: Reduction, core_dtype: str | None = None, with_values: bool = False) -> Partial:
     """The partial of one block of a larger array (indices local to the block), absent elements
-    taking no part. A slice of the block with no eligible element gets the empty partial, which
-    later blocks' elements beat; one still empty at the end is the caller's error to raise.
+    taking no part; a slice still empty after the last block is the caller's error to raise.
 
     ``core_dtype`` overrides the dtype the block's memory holds (bfloat16 read as uint16 words).
     Used by the command line's chunks and by Dask's blocks alike.
@@ -98,21 +116,9 @@ def block_partial(values: np.ndarray, present: np.ndarray | None, reduced: tuple
     view = adapt(values, reduction.name).view
     if core_dtype:
         view = replace(view, dtype=core_dtype)
-    if present is None or native_mask(view.dtype):
-        part = Partial.of_view(view, reduced, reduction, present=present)
-        local = np.where(part.index == EMPTY, 0, part.index) if present is not None else part.index
-    else:
-        eligible = present
-        if reduction.skip_nan:  # a NaN is no fallback for a slice whose numbers all lost to the filler
-            eligible = present & ~nan_in_storage(values, view.dtype)
-        copy = filled(storage_array(view), present, view.dtype, reduction.largest)
-        part = Partial.of_view(replace(view, owner=copy, address=copy.__array_interface__["data"][0],
-                                       strides=copy.strides, swapped=False), reduced, reduction)
-        empty = move_off_absent(part.index, eligible, reduced)
-        local = np.where(empty, 0, part.index)  # element 0 stands in: its key is EMPTY, it never wins
-        part.keys[empty] = EMPTY
-        part.index[empty] = EMPTY
-    if with_values or reduction.values:
+    part = partial_of_present(view, present, reduced, reduction)
+    if with_values or reduction.values:  # an empty slice reads element 0: its key never wins
+        local = np.where(part.index == EMPTY, 0, part.index)
         part.values = np.asarray(gather(values, values.shape, reduced, local))
     return part
 
@@ -127,29 +133,21 @@ def _empty_slice_error(reduction: Reduction, empty: np.ndarray, skipped_nan: boo
 
 def reduce_present(view: StridedView, reduced: tuple[bool, ...], reduction: Reduction,
                    present: np.ndarray | None) -> np.ndarray:
-    """Indices of the best PRESENT element along the reduced dims (absent.py), with NaN skipped when
-    the reduction says so; a slice left with no element raises ValueError (NumPy's words when NaN
-    was skipped). ``present`` is None (all present) or a bool array of the view's shape."""
+    """Indices of the best PRESENT element along the reduced dims, with NaN skipped when the
+    reduction says so; a slice left with no element raises ValueError (NumPy's words when NaN was
+    skipped). ``present`` is None (all present) or a bool array of the view's shape."""
     nan_capable = reduction.skip_nan and (view.dtype in ("bfloat16", "datetime64")
                                           or view.dtype.startswith("float"))
-    if present is None or native_mask(view.dtype):
-        index = reduce_view(view, reduced, reduction, present=present)
-        if present is not None and (empty := index == EMPTY).any():
+    if present is None:
+        index = reduce_view(view, reduced, reduction)
+    else:
+        index = partial_of_present(view, present, reduced, reduction).index
+        if (empty := index == EMPTY).any():
             has_present = by_slice(np.asarray(present), reduced).any(axis=-1)
             raise _empty_slice_error(reduction, empty, nan_capable and bool((has_present & empty).any()))
-        if nan_capable and index.size:
-            store = storage_array(view)
-            nan = nan_in_storage(store[winner_coordinates(view.shape, reduced, index)], view.dtype)
-            if nan.any():  # the winner under NaN-skipped is NaN only if its slice is all NaN
-                raise _empty_slice_error(reduction, np.asarray(nan), True)
-        return index
-    store = storage_array(view)
-    copy = filled(store, present, view.dtype, reduction.largest)
-    index = reduce_view(StridedView(copy, copy.__array_interface__["data"][0], view.dtype, copy.shape,
-                                    copy.strides), reduced, reduction)
-    eligible = present & ~nan_in_storage(store, view.dtype) if nan_capable else present
-    empty = move_off_absent(index, eligible, reduced)
-    if empty.any():
-        raise _empty_slice_error(reduction, empty, nan_capable and bool((by_slice(present, reduced)
-                                                                         .any(axis=-1) & empty).any()))
+    if nan_capable and index.size:  # under NaN-skipped the winner is NaN only if its slice is all NaN
+        store = storage_array(view)
+        nan = nan_in_storage(store[winner_coordinates(view.shape, reduced, index)], view.dtype)
+        if nan.any():
+            raise _empty_slice_error(reduction, np.asarray(nan), True)
     return index

@@ -45,6 +45,11 @@ class Partial:
         """Folds ``other`` into this partial in place (both must hold global indices) and returns it."""
         if self.keys.shape != other.keys.shape:
             raise ValueError(f"cannot merge partials of shapes {self.keys.shape} and {other.keys.shape}")
+        for name, a in (("keys", other.keys), ("index", other.index)):
+            # a key or index outside int64 (uint64 2**64-1) would wrap around and win
+            if not np.can_cast(np.asarray(a).dtype, np.int64, casting="safe"):
+                raise ValueError(f"Partial.merge: the other partial's {name} must be int64, not "
+                                 f"{np.asarray(a).dtype}")
         for name, a in (("keys", self.keys), ("index", self.index)):
             # merged in place: a non-contiguous view would be copied by reshape and the merge lost
             if not (a.dtype == np.int64 and a.flags.c_contiguous and a.flags.writeable):
@@ -52,8 +57,8 @@ class Partial:
         before = self.index.copy() if self.values is not None else None
         if self.keys.size:
             _core.merge(self.keys.reshape(-1), self.index.reshape(-1),
-                        np.ascontiguousarray(other.keys).reshape(-1),
-                        np.ascontiguousarray(other.index).reshape(-1))
+                        np.ascontiguousarray(other.keys, dtype=np.int64).reshape(-1),
+                        np.ascontiguousarray(other.index, dtype=np.int64).reshape(-1))
         if before is not None:
             if other.values is None:
                 raise ValueError("Partial.merge: this partial carries values and the other does not")
@@ -88,7 +93,9 @@ def global_index(local: np.ndarray, block_shape: tuple[int, ...], starts: tuple[
 def merge_all(parts) -> Partial:
     """Merges an iterable of partials of one shape; the order does not change the answer."""
     it = iter(parts)
-    first = next(it)
+    first = next(it, None)
+    if first is None:
+        raise ValueError("merge_all: there is no partial to merge (the iterable is empty)")
     acc = Partial(np.array(first.keys, dtype=np.int64), np.array(first.index, dtype=np.int64),
                   None if first.values is None else np.array(first.values))
     for p in it:

@@ -55,6 +55,16 @@ static inline int64_t find_lane(int64_t begin, int64_t end, Hits&& hits) {
     return begin;
 }
 
+// The better of two native floats (or lane-wise, of two vectors) under R's direction; NaN never
+// wins a comparison, so it is never picked over a number.
+template <Rule R, class X>
+static inline X better_value(X x, X a) {
+    if constexpr (largest(R))
+        return x > a ? x : a;
+    else
+        return x < a ? x : a;
+}
+
 // The best key of memory positions [i, i + len) (len a multiple of the lane count), with the
 // lanes outside lane_mask ignored when `masked`.
 //
@@ -78,28 +88,27 @@ static inline typename KeyTraits<T>::Key block_best_key(const char* p, int64_t i
         using VF = Vec<F>;
         constexpr bool kNanWins = info(R).nan == Nan::Wins;
         const F worst = largest(R) ? -__builtin_inf() : __builtin_inf();
-        auto better_of = [](auto x, auto a) { return largest(R) ? (x > a ? x : a) : (x < a ? x : a); };
         VF acc[kUnroll];
         for (auto& a : acc) a = splat<F>(worst);
         V flag = splat<K>(0);  // NaN-wins: lanes that saw a NaN; NaN-skipped: lanes that saw a number
         auto fold = [&](VF& a, int64_t at) {
             VF x = load<F>(p + at * sizeof(F));
-            V hit = kNanWins ? (x != x) : (x == x);
-            if (masked) {
-                hit &= lane_mask;
-                x = lane_mask != 0 ? x : splat<F>(worst);
-            }
-            flag |= hit;
-            a = better_of(x, a);
+            if (masked) x = lane_mask != 0 ? x : splat<F>(worst);  // worst is a number, never NaN
+            // (Testing x before that select made GCC 12 crash under -fsanitize=address,undefined.)
+            if constexpr (kNanWins)
+                flag |= x != x;
+            else
+                flag |= (x == x) & (masked ? lane_mask : splat<K>(K(-1)));
+            a = better_value<R>(x, a);
         };
         int64_t j = i;
         for (; j + kUnroll * L <= i + len; j += kUnroll * L)
             for (int64_t u = 0; u < kUnroll; ++u) fold(acc[u], j + u * L);
         for (; j < i + len; j += L) fold(acc[0], j);
         if (any<K>(flag) == kNanWins) return nan_key<T, R>;
-        for (int64_t u = 1; u < kUnroll; ++u) acc[0] = better_of(acc[u], acc[0]);
+        for (int64_t u = 1; u < kUnroll; ++u) acc[0] = better_value<R>(acc[u], acc[0]);
         F m = acc[0][0];
-        for (int64_t l = 1; l < L; ++l) m = better_of(acc[0][l], m);
+        for (int64_t l = 1; l < L; ++l) m = better_value<R>(F(acc[0][l]), m);
         K bits;
         std::memcpy(&bits, &m, sizeof(bits));
         return make_key<T, R>(bits);

@@ -39,7 +39,9 @@ def is_dask_array(x: Any) -> bool:
 def off_cpu(x: Any) -> bool:
     """True for arrays that live on a GPU or another device the processor cannot read."""
     if is_torch_tensor(x):
-        return x.device.type != "cpu"
+        from .torch_adapter import device_type
+
+        return device_type(x) != "cpu"
     if hasattr(x, "__dlpack_device__") and not isinstance(x, np.ndarray):
         from .dlpack_adapter import on_cpu
 

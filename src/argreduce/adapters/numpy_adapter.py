@@ -29,7 +29,13 @@ def dtype_name(dt: np.dtype, op: str) -> str:
 
 
 def view_of_ndarray(a: np.ndarray, op: str) -> StridedView:
-    """Reads ``a`` in place: any strides, read-only, unaligned or byte-swapped memory as it is."""
+    """Reads ``a`` in place: any strides, read-only, unaligned or byte-swapped memory as it is.
+
+    A subclass is first viewed as a plain ndarray through the base type's own method: its memory
+    is described by NumPy's C struct, never by attributes a subclass can override (``shape``,
+    ``strides``, ``dtype``, ``__array_interface__``), which could point the core past the memory."""
+    if type(a) is not np.ndarray:
+        a = np.ndarray.view(a, np.ndarray)
     name = dtype_name(a.dtype, op)
     swapped = a.dtype.itemsize > 1 and a.dtype.byteorder not in ("=", "|", _NATIVE)
     address = a.__array_interface__["data"][0]

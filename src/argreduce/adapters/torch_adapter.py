@@ -17,9 +17,26 @@ from .view import CORE_DTYPES, Adapted, StridedView, complex_error, unsupported_
 _NAMES = {f"torch.{name}": name for name in CORE_DTYPES}
 
 
+def plain_tensor(t: Any):
+    """``t`` as a plain torch.Tensor over the same memory. A subclass may override ``data_ptr``,
+    ``stride``, ``shape``, ``dtype`` or ``__torch_function__``; the base type's ``as_subclass``,
+    called with subclass dispatch off, gives an object whose attributes are torch's own."""
+    import torch
+
+    if type(t) is torch.Tensor:
+        return t
+    with torch._C.DisableTorchFunctionSubclass():
+        return torch._C.TensorBase.as_subclass(t, torch.Tensor)
+
+
+def device_type(t: Any) -> str:
+    return plain_tensor(t).device.type
+
+
 def adapt_torch(t: Any, op: str) -> Adapted:
     import torch
 
+    t = plain_tensor(t)
     name = _NAMES.get(str(t.dtype))
     if name is None:
         if t.is_complex():
@@ -27,10 +44,20 @@ def adapt_torch(t: Any, op: str) -> Adapted:
         raise unsupported_dtype(op, str(t.dtype))
     if t.layout != torch.strided:
         raise TypeError(f"{op}(): {t.layout} tensors are not supported; call .to_dense() first")
+    if t.is_nested:  # strided nested tensors are a list of tensors, not one strided memory block
+        raise TypeError(f"{op}(): nested tensors are not supported; reduce each of t.unbind() instead")
     if t.is_neg():  # a lazily negated view: its memory does not hold its values
         t = t.resolve_neg()
+    if t._is_zerotensor():  # all zeros, with no memory behind them (data_ptr() is 0)
+        t = torch.zeros(t.shape, dtype=t.dtype)
+    try:
+        address = t.data_ptr()
+    except RuntimeError as e:  # a tensor without storage (a wrapper subclass, a functional tensor)
+        raise TypeError(f"{op}(): the tensor has no memory to read ({e})") from None
+    if address == 0 and t.numel() > 0:
+        raise TypeError(f"{op}(): the tensor has no memory to read (data_ptr() is 0)")
     size = t.element_size()
-    view = StridedView(t, t.data_ptr(), name, tuple(t.shape), tuple(s * size for s in t.stride()))
+    view = StridedView(t, address, name, tuple(t.shape), tuple(s * size for s in t.stride()))
     return Adapted(view, _to_torch, "torch")
 
 

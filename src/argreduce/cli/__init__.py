@@ -12,10 +12,11 @@ import math
 import os
 import sys
 
+from ..files import FileFormatError, bounded_chunk_bytes
 from ..reduction import ARGMAX, ARGMIN, NANARGMAX, NANARGMIN
-from ..threads import NUM_THREADS_ENV, set_num_threads
+from ..threads import NUM_THREADS_ENV, ThreadCountError, get_num_threads, set_num_threads
 from .args import DEFAULT_CHUNK_BYTES, parse_args
-from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_FAILED, InputError
 from .output import as_json, as_text, printable_values, shaped, unravel
 from .progress import Progress
 from .readers import open_source
@@ -43,6 +44,11 @@ def _run(args) -> str:
         # One thread reduces 8 MiB blocks at several times the rate one thread can read them; more wait
         # on each other for every block, and lose out when other work shares the processors.
         set_num_threads(1)
+    else:
+        get_num_threads()  # a bad $ARGREDUCE_NUM_THREADS is reported before anything is read
+    # Tiny chunks are raised to keep a file's number of blocks bounded (each costs ~0.1 ms of Python
+    # work); for a small file they stay as asked.
+    args.chunk_bytes = bounded_chunk_bytes(args.chunk_bytes, _file_size(args.file))
     source = open_source(args.file, args.format, args.key, args.chunk_bytes)
     show = sys.stderr.isatty() if args.progress is None else args.progress
     progress = Progress(source.total_bytes, delay=0.0 if args.progress else 0.5) if show else None
@@ -75,6 +81,13 @@ def _top(args, source, progress, overlap) -> str:
     return text + ("\n" + as_text(values, False) if args.values else "") + "\n"
 
 
+def _file_size(path: str) -> int | None:
+    try:
+        return os.stat(path).st_size if path != "-" and os.path.isfile(path) else None
+    except OSError:
+        return None
+
+
 def _reduction(args):
     if args.skip_nan:
         return NANARGMAX if args.max else NANARGMIN
@@ -99,24 +112,61 @@ def _format(args, index, source, values=None) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Runs the command with ``argv`` (default: sys.argv[1:]) and returns its exit status."""
     try:
-        args = parse_args(sys.argv[1:] if argv is None else list(argv))
+        return _main(sys.argv[1:] if argv is None else list(argv))
+    except KeyboardInterrupt:  # anywhere: parsing, a lazy import, reading, writing
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str]) -> int:
+    try:
+        args = parse_args(argv)
     except SystemExit as e:  # argparse: --help, --version, or a bad command line (status 2)
         return e.code if isinstance(e.code, int) else EXIT_BAD_INPUT
     try:
         text = _run(args)
-    except InputError as e:
-        print(f"argreduce: {e}", file=sys.stderr)
+    except (InputError, FileFormatError, ThreadCountError) as e:
+        _say(str(e))
+        return EXIT_BAD_INPUT
+    except MemoryError:  # a shape that fits the file but not this machine's memory
+        _say(f"{args.file}: not enough memory for the result of this reduction")
         return EXIT_BAD_INPUT
     except OSError as e:  # a read that failed under us (EIO, a vanished file): still the input's fault
-        print(f"argreduce: {e.filename or args.file}: {e.strerror or e}", file=sys.stderr)
+        _say(f"{e.filename or args.file}: {e.strerror or e}")
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("argreduce: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    return _write(text)
+
+
+def _write(text: str) -> int:
+    """Prints the result; a closed, full or vanished standard output is one line, not a traceback."""
+    if sys.stdout is None:  # started with standard output closed (`argreduce f >&-`)
+        _say("cannot write the result: standard output is closed")
+        return EXIT_OUTPUT_FAILED
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # `argreduce x | head -c1`: the reader left; say nothing more
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
+    except (OSError, ValueError) as e:  # ENOSPC (/dev/full), EIO, EBADF; ValueError: closed file object
+        _silence_stdout()
+        _say(f"cannot write the result: {getattr(e, 'strerror', None) or e}")
+        return EXIT_OUTPUT_FAILED
     return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Points standard output at /dev/null, so the interpreter's flush at exit fails no more."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        sys.stdout = None
+
+
+def _say(message: str) -> None:
+    """One line on standard error, whatever the message holds (a library's text may span lines)."""
+    if sys.stderr is not None:
+        try:
+            print(f"argreduce: {' '.join(message.splitlines())}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import re
 
+from ..files import DEFAULT_CHUNK_BYTES
+from ..threads import MAX_THREADS, ThreadCountError, thread_count
 from .readers import FORMATS
 
-DEFAULT_CHUNK_BYTES = 8 * 2**20  # per-block Python costs ~0.1 ms; the 6 buffers in flight are 48 MiB
+__all__ = ["DEFAULT_CHUNK_BYTES", "build_parser", "parse_args", "parse_dims", "parse_size"]
 
 _UNITS = {
     "": 1, "b": 1, "k": 2**10, "kb": 10**3, "kib": 2**10, "m": 2**20, "mb": 10**6, "mib": 2**20,
@@ -49,10 +51,17 @@ def parse_size(text: str) -> int:
     return n
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return int(text)
+def _thread_count(text: str) -> int:
+    try:
+        return thread_count(text, "--threads", text=True)
+    except ThreadCountError as e:
+        raise argparse.ArgumentTypeError(f"expected an integer from 1 to {MAX_THREADS}, got {text!r}") from e
+
+
+def _address(text: str) -> str:
+    if not text.strip():  # an empty address would silently run without a cluster
+        raise argparse.ArgumentTypeError("expected a scheduler address such as tcp://HOST:8786, got ''")
+    return text.strip()
 
 
 def _count(text: str) -> int:
@@ -90,13 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "or comma-separated columns of a Parquet/Arrow table")
     p.add_argument("--format", choices=FORMATS, metavar="FMT",
                    help=f"the input's format, one of {', '.join(FORMATS)} (default: from the suffix)")
-    p.add_argument("--threads", type=_positive, metavar="N",
+    p.add_argument("--threads", type=_thread_count, metavar="N",
                    help="threads for the reduction (default 1, or $ARGREDUCE_NUM_THREADS): reading is the "
                    "bottleneck")
     p.add_argument("--chunk-bytes", type=parse_size, default=None, metavar="SIZE",
-                   help="bytes per chunk (default 8M, or 128M per Dask block); memory stays at a few chunks")
+                   help="bytes per chunk (default 8M, or 128M per Dask block); memory stays at a few chunks. "
+                   "Values that would cut a file into more than 16384 chunks are raised")
     cluster = p.add_mutually_exclusive_group()
-    cluster.add_argument("--scheduler", metavar="ADDR",
+    cluster.add_argument("--scheduler", metavar="ADDR", type=_address,
                          help="reduce on the Dask cluster at ADDR (tcp://HOST:PORT); the workers read the "
                          "file, which must be a .npy or Zarr store they can reach")
     cluster.add_argument("--dask", action="store_true",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2  # argparse's own status for a bad command line, so every input error reads alike
+EXIT_OUTPUT_FAILED = 1  # the result could not be written (a full disk, a closed standard output)
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
 
 

@@ -12,6 +12,7 @@ reducing a kept axis 0 (``--dim 1`` on a table) costs the output and nothing mor
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -44,6 +45,25 @@ def check_not_empty(source: Source, reduced: tuple[bool, ...], explicit_dim: boo
     for d, (n, r) in enumerate(zip(shape, reduced, strict=True)):
         if r and n == 0:
             raise InputError(f"{source.name}: {op}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_result_fits(source: Source, reduced: tuple[bool, ...]) -> None:
+    """Refuses a result bigger than this machine's memory before anything is allocated: a header
+    may claim (2**40, 2) on a pipe, or a sparse Zarr store (1, 2**40), whose result could never be
+    held. Python ints: a claimed size cannot wrap around. Keys are kept beside the indices."""
+    kept = [n for n, r in zip(source.shape, reduced, strict=True) if not r and n is not None]
+    need = math.prod(kept) * 2 * np.dtype(np.int64).itemsize
+    memory = _memory_bytes()
+    if memory is not None and need > memory:
+        raise InputError(f"{source.name}: the result would hold {math.prod(kept)} indices ({need} bytes with "
+                         f"their keys), more than this machine's memory ({memory} bytes)")
 
 
 class _Results:
@@ -124,6 +144,19 @@ def _all_null_error(source: Source, index: np.ndarray, reduced: tuple[bool, ...]
     return InputError(f"{source.name}: the slice at output position {position} holds only nulls")
 
 
+def _reduce_by_column(source: Source, reduction: Reduction, overlap: bool, values: bool):
+    """Down each column of a table whose columns have no exact common type: each in its own type
+    (the winners' values then as Python numbers, which hold every column's exactly)."""
+    columns = source.by_column()
+    results = [reduce_source(column, (0,), reduction, None, overlap, values) for column in columns]
+    source.shape = (columns[0].shape[0], len(columns))  # the row count, known once a column is read
+    if not values:
+        return np.stack(results)
+    found = np.empty(len(results), dtype=object)
+    found[:] = [v.item() for _, v in results]
+    return np.stack([i for i, _ in results]), found
+
+
 def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduction, progress=None,
                   overlap: bool = True, values: bool = False):
     """The int64 indices (the kept dims' shape) of the best element of ``source`` along ``dims``;
@@ -135,9 +168,12 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduc
     with_values = values or reduction.skip_nan
     op = reduction.name
     reduced = reduced_dims(dims, len(source.shape))
+    if source.by_column is not None and reduced == (True, False):
+        return _reduce_by_column(source, reduction, overlap, values)
     known = None not in source.shape
     if known:
         check_not_empty(source, reduced, dims is not None, op)
+    check_result_fits(source, reduced)
     while True:
         results = _Results(source.shape, reduced)
         saw_nulls = False

@@ -63,6 +63,7 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
     operands = [x] if where is None else [x, _mask_like(op, where, x)]
     partials = da.map_blocks(
         block_partial, *operands, reduction=reduction, reduced=reduced, global_shape=shape,
+        declared=np.dtype(x.dtype),
         chunks=partial_chunks, dtype=np.int64, meta=np.empty((0,) * x.ndim, dtype=np.int64),
         token=f"{op}-block",  # the tree adds "{op}-partial" (inner merges) and "{op}-aggregate"
     )

@@ -18,13 +18,18 @@ from .records import nothing, record_of
 
 
 def block_partial(block, present=None, *, reduction: Reduction, reduced: tuple[bool, ...],
-                  global_shape: tuple[int, ...], block_info=None) -> np.ndarray:
+                  global_shape: tuple[int, ...], declared: np.dtype | None = None,
+                  block_info=None) -> np.ndarray:
     """The RECORD array of one block: size 1 along the reduced dims, the block's size elsewhere.
 
     ``present`` is the block of the where= mask (or None). Called by ``dask.array.map_blocks``,
-    which passes ``block_info`` (the block's place in the array).
+    which passes ``block_info`` (the block's place in the array). ``declared`` is the array's
+    declared dtype: keys of different dtypes do not compare, so a block that holds another one (a
+    map_blocks function that returns int64 here and float64 there) is converted to it where that
+    is exact, and refused where it is not.
     """
     starts = tuple(start for start, _ in block_info[0]["array-location"])
+    block = _as_declared(block, declared, reduction.name, starts)
     shape = tuple(1 if r else n for n, r in zip(block.shape, reduced, strict=True))
     if any(n == 0 for n, r in zip(block.shape, reduced, strict=True) if r):
         # Dask allows empty chunks: this block has no candidate
@@ -35,3 +40,13 @@ def block_partial(block, present=None, *, reduction: Reduction, reduced: tuple[b
     local = np.where(empty, 0, p.index)
     p.index = np.where(empty, absent.EMPTY, global_index(local, block.shape, starts, global_shape, reduced))
     return record_of(p, shape)
+
+
+def _as_declared(block, dtype: np.dtype | None, op: str, starts: tuple[int, ...]):
+    if dtype is None or not isinstance(block, np.ndarray) or block.dtype == dtype:
+        return block
+    held = block.dtype
+    if np.can_cast(held, dtype, casting="safe"):
+        return block.astype(dtype)
+    raise TypeError(f"{op}(): the Dask block at {starts} holds {held}, but the array declares "
+                    f"{dtype}, which cannot hold it exactly; give map_blocks the right dtype=")

@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from .. import files
 from ..reduction import ARGMIN, Reduction
 from .arg_reduce import dask_arg_reduce
 from .sources import DEFAULT_CHUNK_BYTES, from_npy, from_zarr
@@ -19,12 +20,12 @@ FORMATS = ("zarr", "npy")
 
 
 def guess_format(path: str) -> str:
-    p = path.rstrip("/\\")
-    if p.endswith(".npy"):
-        return "npy"
-    if p.endswith(".zarr") or os.path.isdir(p) or "://" in p:
-        return "zarr"
-    raise ValueError(f"cannot tell the format of {path!r}: name one of {FORMATS}")
+    """The file layer's guess; a directory it cannot place is taken for a Zarr store, which says
+    itself what it lacks."""
+    fmt = files.guess_format(path) or ("zarr" if os.path.isdir(path) else None)
+    if fmt is None:
+        raise ValueError(f"cannot tell the format of {path!r}: name one of {FORMATS}")
+    return fmt
 
 
 def open_file(path: str, fmt: str | None = None, key: str | None = None,

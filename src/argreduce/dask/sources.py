@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DEFAULT_CHUNK_BYTES = 128 * 2**20  # Dask's own default block size
+from ..files import DASK_BLOCK_BYTES, FileFormatError, block_shape, bounded_chunk_bytes
+from ..files import read_npy_header as _read_header
+
+DEFAULT_CHUNK_BYTES = DASK_BLOCK_BYTES
 
 
 @dataclass(frozen=True)
@@ -87,42 +90,29 @@ def _pread_into(path: str, offset: int, buf: np.ndarray) -> None:
         while done < len(view):  # one read returns at most ~2 GiB on Linux
             n = os.preadv(fd, [view[done:]], offset + done)
             if n == 0:
-                raise OSError(f"{path}: file ends before byte {offset + len(view)} (truncated .npy?)")
+                raise FileFormatError(f"{path}: truncated: the data ends at byte {offset + done}, "
+                                      f"but a block needs bytes up to {offset + len(view)}")
             done += n
     finally:
         os.close(fd)
 
 
 def read_npy_header(path: str) -> NpyFile:
-    """The layout of a .npy file, from its header alone."""
+    """The layout of a .npy file, from its header alone, checked against the file's size."""
     with open(path, "rb") as f:
-        version = np.lib.format.read_magic(f)
-        readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
-        if version not in readers:
-            raise ValueError(f"{path}: .npy format version {version} is not supported (1.0 and 2.0 are)")
-        shape, fortran_order, dtype = readers[version](f)
-        return NpyFile(os.path.abspath(path), f.tell(), tuple(shape), np.dtype(dtype), bool(fortran_order))
+        header = _read_header(f, path)
+        header.check_fits(path, os.fstat(f.fileno()).st_size)
+    h = header
+    return NpyFile(os.path.abspath(path), h.data_offset, h.shape, h.dtype, h.fortran_order)
 
 
 def npy_chunks(shape: tuple[int, ...], itemsize: int, fortran_order: bool,
                chunk_bytes: int) -> tuple[int, ...]:
-    """Block shape whose blocks are contiguous in the file and hold at most ~chunk_bytes.
-
-    In file order (reversed dims for Fortran order) the dims after the split dim are whole, the
-    split dim is cut into runs, and the dims before it are taken one index at a time.
-    """
-    if math.prod(shape) == 0:
-        return shape
-    order = list(reversed(range(len(shape)))) if fortran_order else list(range(len(shape)))
-    block = [1] * len(shape)
-    for k, d in enumerate(order):
-        inner = itemsize * math.prod(shape[e] for e in order[k + 1:])
-        if inner <= chunk_bytes or k == len(order) - 1:  # the outermost dim whose rows fit
-            block[d] = max(1, min(shape[d], chunk_bytes // inner))
-            for e in order[k + 1:]:
-                block[e] = shape[e]
-            break
-    return tuple(block)
+    """Block shape whose blocks are contiguous in the file and hold at most ~chunk_bytes: the file
+    layer's plan, on the reversed shape for Fortran order."""
+    if not fortran_order:
+        return block_shape(tuple(shape), itemsize, chunk_bytes)
+    return tuple(reversed(block_shape(tuple(reversed(shape)), itemsize, chunk_bytes)))
 
 
 def from_npy(path: str, chunk_bytes: int = DEFAULT_CHUNK_BYTES):
@@ -130,6 +120,8 @@ def from_npy(path: str, chunk_bytes: int = DEFAULT_CHUNK_BYTES):
     import dask.array as da
 
     f = read_npy_header(path)
+    nbytes = math.prod(f.shape) * f.dtype.itemsize
+    chunk_bytes = bounded_chunk_bytes(chunk_bytes, nbytes, DASK_BLOCK_BYTES)
     chunks = npy_chunks(f.shape, f.dtype.itemsize, f.fortran_order, chunk_bytes)
     return da.from_array(f, chunks=chunks, lock=False, asarray=False, fancy=False,
                          meta=np.empty((0,) * f.ndim, f.dtype), name=f"npy-{_token(f)}")

@@ -8,33 +8,24 @@ from __future__ import annotations
 
 import os
 
+from ...files import FORMATS, guess_format, require_regular_file
 from ..errors import InputError
 from .base import Block, Restart, Source
 
 __all__ = ["FORMATS", "Block", "Restart", "Source", "detect_format", "open_source"]
 
-_SUFFIXES = {
-    ".npy": "npy", ".npz": "npz", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "text", ".dat": "text",
-    ".parquet": "parquet", ".pq": "parquet", ".arrow": "arrow", ".arrows": "arrow", ".feather": "arrow",
-    ".ipc": "arrow", ".zarr": "zarr", ".h5": "hdf5", ".hdf5": "hdf5", ".hdf": "hdf5", ".he5": "hdf5",
-    ".safetensors": "safetensors",
-}
-FORMATS = ("npy", "npz", "csv", "tsv", "text", "parquet", "arrow", "zarr", "hdf5", "safetensors")
-_ZARR_MARKERS = (".zarray", ".zgroup", "zarr.json")
+#: Formats a reader seeks in (zip directories, JSON headers with offsets, footers, B-trees): they must
+#: be regular files, never a pipe or a device without an end.
+_SEEKING = {"npz": ".npz archives", "safetensors": ".safetensors files", "parquet": "Parquet files",
+            "arrow": "Arrow files", "hdf5": "HDF5 files"}
 
 
 def detect_format(path: str, directory: bool = False) -> str | None:
     """The format from the name (a Zarr store also from its metadata files); None for an unknown
     directory, an error for an unknown file name."""
-    if path == "-":
-        return "text"
-    if os.path.isdir(path) and any(os.path.exists(os.path.join(path, m)) for m in _ZARR_MARKERS):
-        return "zarr"
-    suffix = os.path.splitext(path.rstrip("/"))[1].lower()
-    if suffix in _SUFFIXES:
-        return _SUFFIXES[suffix]
-    if directory:
-        return None
+    fmt = guess_format(path)
+    if fmt is not None or directory:
+        return fmt
     raise InputError(f"{path}: cannot tell the format from the name; give --format "
                      f"(one of: {', '.join(FORMATS)})")
 
@@ -52,6 +43,8 @@ def open_source(path: str, fmt: str | None, key: str | None, chunk_bytes: int) -
         raise InputError(f"{path}: --key selects an array in a container (.npz, .safetensors, HDF5, Zarr) "
                          f"or columns of a Parquet/Arrow table; a {fmt} input holds just one")
     try:
+        if fmt in _SEEKING:
+            require_regular_file(path, _SEEKING[fmt])
         return _open(path, fmt, key, chunk_bytes)
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None

@@ -30,7 +30,7 @@ def _open_reader(pa, path: str):
 def open_arrow(path: str, key: str | None, chunk_bytes: int) -> Source:
     pa = import_optional("pyarrow", "Arrow/Feather files", "parquet")
     reader = _open_reader(pa, path)
-    columns, dtype = numeric_columns(reader.schema, key, path)
+    columns, dtype, exact = numeric_columns(reader.schema, key, path)
     size = os.path.getsize(path)
     batch_rows = max(1, chunk_bytes // (len(columns) * dtype.itemsize))
 
@@ -54,12 +54,16 @@ def open_arrow(path: str, key: str | None, chunk_bytes: int) -> Source:
             for batch, position in batches():
                 for start in range(0, batch.num_rows, batch_rows):
                     part = batch.slice(start, batch_rows)
-                    yield batch_block(part, columns, dtype, row, position)
+                    yield batch_block(part, columns, dtype, row, position, exact)
                     row += part.num_rows
         except (pa.ArrowException, OSError) as e:
             raise InputError(f"{path}: corrupt Arrow data after row {row}: {e}") from None
+        except InputError as e:  # a value the table's common type cannot hold
+            raise InputError(f"{path}: {e}") from None
 
     shape = (None,) if len(columns) == 1 else (None, len(columns))
     source = Source(path, shape, dtype, size if is_file else None, blocks)
     source.labels["columns"] = columns
+    if not exact:
+        source.by_column = lambda: [open_arrow(path, column, chunk_bytes) for column in columns]
     return source

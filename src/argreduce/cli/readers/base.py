@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import importlib
 import io
-import math
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ...files import plan_blocks
 from ..errors import InputError, missing_extra
 
 #: Blocks a reader thread may run ahead of the reduction (prefetch.py): enough to ride out the
@@ -60,6 +60,9 @@ class Source:
     decodes: bool = True
     labels: dict[str, list[str]] = field(default_factory=dict)
     rows_seen: int = 0
+    #: Tables whose columns have no common type that holds them all exactly: one 1-D source per
+    #: column, each in its own type, for a reduction that compares values within columns only.
+    by_column: Callable[[], list[Source]] | None = None
 
     def blocks(self) -> Iterator[Block]:
         self.rows_seen = 0
@@ -77,33 +80,6 @@ class Source:
 class Restart(Exception):
     """Raised by a source whose element type changed mid-read (a text table of integers that turns
     out to hold a float): the stream discards what it has and calls ``blocks()`` again."""
-
-
-def plan_blocks(shape: tuple[int, ...], itemsize: int, chunk_bytes: int, storage_chunks=None):
-    """(starts, extents) of row-major blocks of at most ``chunk_bytes`` each (or one element row).
-
-    Each block is contiguous in a C-order layout: the leading ``k`` dims are fixed at one index, dim
-    ``k`` is cut into runs, the rest are whole. ``k`` is the first dim whose inner rows fit in a chunk,
-    so a 2-D table is cut into runs of rows, and a single row bigger than a chunk into pieces.
-    ``storage_chunks`` (Zarr, HDF5) rounds the runs to whole storage chunks, so none is decoded twice.
-    """
-    ndim = len(shape)
-    if math.prod(shape) == 0:
-        return
-    if ndim == 0:
-        yield (), ()
-        return
-    k = 0
-    while k < ndim - 1 and math.prod(shape[k + 1:]) * itemsize > chunk_bytes:
-        k += 1
-    row_bytes = math.prod(shape[k + 1:]) * itemsize
-    step = max(1, chunk_bytes // row_bytes)
-    if storage_chunks and step >= storage_chunks[k]:
-        step -= step % storage_chunks[k]
-    for prefix in np.ndindex(*shape[:k]):
-        for a in range(0, shape[k], step):
-            b = min(a + step, shape[k])
-            yield (*prefix, a, *([0] * (ndim - k - 1))), (*([1] * k), b - a, *shape[k + 1:])
 
 
 def import_optional(module: str, what: str, extra: str):

@@ -30,6 +30,8 @@ def open_hdf5(path: str, key: str | None, chunk_bytes: int) -> Source:
     dataset_path = choose_key(path, key, datasets, "datasets")
     dataset = f[dataset_path]
     name = f"{path}[{dataset_path}]"
+    if dataset.shape is None:  # h5py.Empty: a null dataspace, no array at all
+        raise InputError(f"{name}: the dataset is empty (an HDF5 null dataspace): it holds no array")
     dtype = np.dtype(dataset.dtype)
     core_dtype_of(dtype, name)
     shape = tuple(dataset.shape)

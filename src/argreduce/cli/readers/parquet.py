@@ -18,7 +18,7 @@ def open_parquet(path: str, key: str | None, chunk_bytes: int) -> Source:
         f = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as e:
         raise InputError(f"{path}: not a valid Parquet file: {e}") from None
-    columns, dtype = numeric_columns(f.schema_arrow, key, path)
+    columns, dtype, exact = numeric_columns(f.schema_arrow, key, path)
     rows = f.metadata.num_rows
     row_bytes = len(columns) * dtype.itemsize
     batch_rows = max(1, chunk_bytes // row_bytes)
@@ -27,12 +27,16 @@ def open_parquet(path: str, key: str | None, chunk_bytes: int) -> Source:
         row = 0
         try:
             for batch in f.iter_batches(batch_size=batch_rows, columns=columns):
-                yield batch_block(batch, columns, dtype, row, (row + batch.num_rows) * row_bytes)
+                yield batch_block(batch, columns, dtype, row, (row + batch.num_rows) * row_bytes, exact)
                 row += batch.num_rows
         except (pa.ArrowException, OSError) as e:
             raise InputError(f"{path}: corrupt Parquet data after row {row}: {e}") from None
+        except InputError as e:  # a value the table's common type cannot hold
+            raise InputError(f"{path}: {e}") from None
 
     shape = (rows,) if len(columns) == 1 else (rows, len(columns))
     source = Source(path, shape, dtype, rows * row_bytes, blocks)
     source.labels["columns"] = columns
+    if not exact:
+        source.by_column = lambda: [open_parquet(path, column, chunk_bytes) for column in columns]
     return source

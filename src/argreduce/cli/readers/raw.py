@@ -13,8 +13,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..errors import InputError
-from .base import Block, plan_blocks
+from ...files import plan_blocks, truncated
+from .base import Block
 
 #: Bytes per read call: the size cat reads in (128-256 KiB), the pattern the kernel's read-ahead is
 #: tuned for. A block of several MiB is filled by many such reads.
@@ -32,10 +32,7 @@ def _read_full(f: BinaryIO, into: memoryview) -> int:
     return got
 
 
-def truncation_error(name: str, ends_at: int, data_end: int) -> InputError:
-    return InputError(
-        f"{name}: truncated: the data ends at byte {ends_at}, but the header says it runs to byte {data_end}"
-    )
+truncation_error = truncated  # the file layer's message, also raised when a header is checked
 
 
 def raw_blocks(

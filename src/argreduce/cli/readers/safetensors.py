@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ...files.npy import MAX_DIMS
 from ..errors import InputError
 from .base import Block, Source
 from .npz import choose_key
@@ -28,7 +29,7 @@ _DTYPES = {
 _MAX_HEADER = 100 * 2**20  # the format's own limit
 
 
-def _read_header(f, name: str, size: int) -> tuple[dict, int]:
+def read_header(f, name: str, size: int) -> tuple[dict, int]:
     head = f.read(8)
     if len(head) < 8:
         raise InputError(f"{name}: not a valid .safetensors file: shorter than its 8-byte header length")
@@ -37,6 +38,8 @@ def _read_header(f, name: str, size: int) -> tuple[dict, int]:
         raise InputError(f"{name}: not a valid .safetensors file: header length {n} does not fit the file")
     try:
         header = json.loads(f.read(n))
+    except RecursionError:
+        raise InputError(f"{name}: not a valid .safetensors file: the JSON header nests too deeply") from None
     except (ValueError, UnicodeDecodeError) as e:
         raise InputError(f"{name}: not a valid .safetensors file: bad JSON header ({e})") from None
     if not isinstance(header, dict):
@@ -45,29 +48,45 @@ def _read_header(f, name: str, size: int) -> tuple[dict, int]:
     return header, 8 + n
 
 
-def _tensor_layout(entry, name: str) -> tuple[np.dtype, str, tuple[int, ...], int, int]:
-    try:
-        kind, (begin, end) = entry["dtype"], entry["data_offsets"]
-        shape = tuple(int(s) for s in entry["shape"])
-    except (KeyError, TypeError, ValueError):
-        raise InputError(f"{name}: not a valid .safetensors entry: {entry!r}") from None
+def _is_count(v) -> bool:
+    return type(v) is int and v >= 0  # not a bool, a float (3.7), a string or a negative number
+
+
+def tensor_layout(entry, name: str) -> tuple[np.dtype, str, tuple[int, ...], int, int]:
+    """The schema of one entry, checked: {"dtype": str, "shape": [count...], "data_offsets": [begin, end]}."""
+    def bad(what: str) -> InputError:
+        shown = repr(entry)
+        return InputError(f"{name}: not a valid .safetensors entry: {what} "
+                          f"({shown if len(shown) <= 120 else shown[:120] + '...'})")
+
+    if not isinstance(entry, dict):
+        raise bad("not a JSON object")
+    kind, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
+    if not isinstance(kind, str):
+        raise bad("dtype is not a string")
+    if not isinstance(shape, list) or not all(_is_count(n) for n in shape):
+        raise bad("shape is not a list of non-negative integers")
+    if len(shape) > MAX_DIMS:
+        raise bad(f"more than {MAX_DIMS} dims")
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_count(n) for n in offsets)):
+        raise bad("data_offsets is not a pair of non-negative integers")
     if kind not in _DTYPES:
         raise InputError(f"{name}: unsupported dtype {kind}; supported: {', '.join(_DTYPES)}")
     storage, core = _DTYPES[kind]
-    dtype = np.dtype(storage)
-    if end - begin != math.prod(shape) * dtype.itemsize or begin < 0:
+    dtype, (begin, end) = np.dtype(storage), offsets
+    if end - begin != math.prod(shape) * dtype.itemsize:
         raise InputError(f"{name}: not a valid .safetensors entry: data_offsets {begin}..{end} "
                          f"do not hold a {kind} tensor of shape {list(shape)}")
-    return dtype, core, shape, begin, end
+    return dtype, core, tuple(shape), begin, end
 
 
 def open_safetensors(path: str, key: str | None, chunk_bytes: int) -> Source:
     f = open(path, "rb")
     size = os.fstat(f.fileno()).st_size
-    header, data_start = _read_header(f, path, size)
+    header, data_start = read_header(f, path, size)
     tensor = choose_key(path, key, list(header), "tensors")
     name = f"{path}[{tensor}]"
-    dtype, core, shape, begin, end = _tensor_layout(header[tensor], name)
+    dtype, core, shape, begin, end = tensor_layout(header[tensor], name)
     if data_start + end > size:
         raise truncation_error(name, size, data_start + end)
 

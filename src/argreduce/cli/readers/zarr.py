@@ -4,6 +4,9 @@ array."""
 
 from __future__ import annotations
 
+import logging
+import sys
+import warnings
 from collections.abc import Iterator
 
 import numpy as np
@@ -34,6 +37,16 @@ def _open_array(zarr, path: str, key: str | None):
     return node, f"{path}[{key}]"
 
 
+def _quiet_abandoned_reads() -> None:
+    """Zarr 3 reads chunks as asyncio tasks; when one fails the others are abandoned, and at exit
+    asyncio logs "Task was destroyed but it is pending!" for each, and their coroutines warn that
+    they were never awaited or fail as they are collected. The command is about to exit with its
+    one line: those reads are of no interest to anyone."""
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
+    sys.unraisablehook = lambda unraisable: None
+
+
 def open_zarr(path: str, key: str | None, chunk_bytes: int) -> Source:
     zarr = import_optional("zarr", "Zarr stores", "zarr")
     array, name = _open_array(zarr, path, key)
@@ -47,6 +60,7 @@ def open_zarr(path: str, key: str | None, chunk_bytes: int) -> Source:
         except InputError:
             raise
         except Exception as e:
+            _quiet_abandoned_reads()
             raise InputError(f"{name}: cannot read the data: {e}") from None
 
     return Source(name, shape, dtype, int(np.prod(shape, dtype=np.int64)) * dtype.itemsize, blocks)
