@@ -21,6 +21,15 @@ static inline typename KeyTraits<T>::Key bar_of(const KBest& b) {
     return b.bar_key == kEmptyKey ? KeyTraits<T>::kmax : static_cast<K>(b.bar_key);
 }
 
+// The lanes set in a comparison mask as bits (lane l -> bit l), so that a hit costs one pass over
+// its set bits rather than a branch per lane.
+template <class K>
+static inline uint64_t lane_bits(Vec<K> m) {
+    uint64_t bits = 0;
+    for (int l = 0; l < kLanes<K>; ++l) bits |= static_cast<uint64_t>(m[l] != 0) << l;
+    return bits;
+}
+
 // Elements [0, n) of a contiguous native-order row; element j has index index0 + j.
 template <DType T, Rule R>
 static void topk_row(const char* p, int64_t n, int64_t index0, KBest& b) {
@@ -37,9 +46,10 @@ static void topk_row(const char* p, int64_t n, int64_t index0, KBest& b) {
     auto hits = [&](int64_t at) {
         const V key = make_key<T, R>(load<K>(p + at * sizeof(K)));
         const V m = key <= splat<K>(bar_of<T>(b));
-        if (any<K>(m))
-            for (int64_t l = 0; l < L; ++l)
-                if (m[l]) kbest_push(b, key[l], index0 + at + l);
+        for (uint64_t bits = lane_bits<K>(m); bits; bits &= bits - 1) {
+            const int l = __builtin_ctzll(bits);
+            kbest_push(b, key[l], index0 + at + l);
+        }
     };
     int64_t i = 0;
     // A sorted buffer that is not yet full takes elements one by one: the bar is then exact before
@@ -80,8 +90,10 @@ static void topk_cols(const char* p, int64_t ncols, int64_t nrows, int64_t row_s
             const V key = make_key<T, R>(load<K>(row + c * sizeof(K)));
             const V m = key <= load<K>(bars + c);
             if (!any<K>(m)) continue;
-            for (int64_t l = 0; l < L; ++l)
-                if (m[l]) lane(c + l, key[l], r);
+            for (uint64_t bits = lane_bits<K>(m); bits; bits &= bits - 1) {
+                const int l = __builtin_ctzll(bits);
+                lane(c + l, key[l], r);
+            }
         }
         for (; c < ncols; ++c) {
             const K key = make_key<T, R>(load_bits<T>(row + c * sizeof(K)));
