@@ -66,7 +66,7 @@ struct OwnedKBest {
 
 // Writes a finished buffer as output o's k pairs, padding with the empty pair.
 void write_out(const TopkRequest& r, KBest& b, int64_t o) {
-    kbest_finish(b);
+    if (b.k > kSortedK) kbest_finish(b);  // a sorted buffer is in order already
     int64_t* idx = r.indices + o * r.k;
     int64_t* key = r.keys ? r.keys + o * r.k : nullptr;
     for (int64_t j = 0; j < r.k; ++j) {
