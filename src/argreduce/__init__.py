@@ -3,24 +3,14 @@
 from .api import TopK, ValuesIndices, argmax, argmin, max, min, nanargmax, nanargmin, topk
 from .engine import isa
 from .isa_env import warn_if_unusable
+from .knn import nearest
 from .partial import Partial
 from .threads import get_num_threads, set_num_threads
 
 warn_if_unusable()
 
 __all__ = [
-    "Partial",
-    "TopK",
-    "ValuesIndices",
-    "argmax",
-    "argmin",
-    "get_num_threads",
-    "isa",
-    "max",
-    "min",
-    "nanargmax",
-    "nanargmin",
-    "set_num_threads",
-    "topk",
+    "Partial", "TopK", "ValuesIndices", "argmax", "argmin", "get_num_threads", "isa", "max", "min",
+    "nanargmax", "nanargmin", "nearest", "set_num_threads", "topk",
 ]
 __version__ = "0.1.0"

@@ -119,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    if argv[:1] == ["nearest"]:  # the nearest-neighbour subcommand has its own arguments
+        from .nearest import main as nearest_main
+
+        return nearest_main(argv[1:])
     try:
         args = parse_args(argv)
     except SystemExit as e:  # argparse: --help, --version, or a bad command line (status 2)

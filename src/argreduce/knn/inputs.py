@@ -1,0 +1,120 @@
+"""The two inputs as exact float64 matrices, their result format, and the contract's errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import adapters
+
+_EXACT_INT = 2**53  # every integer up to this magnitude is a float64
+
+
+@dataclass(frozen=True)
+class Input:
+    values: np.ndarray  # (rows, d) float32 or float64 holding the given numbers exactly
+    kind: str  # "float16", "bfloat16", "float32", "float64" or "int"
+    library: str
+    wrap: Any  # NumPy result -> the caller's library
+
+
+def read(a: Any, name: str) -> Input:
+    """``a`` as a float64 matrix holding exactly its values (float16/bfloat16/ints widened)."""
+    if adapters.is_torch_tensor(a):
+        return _read_torch(a, name)
+    adapted = adapters.adapt(a, "nearest")
+    arr = np.asarray(adapted.view.owner)
+    kind = kind_of(adapted.view.dtype, name)
+    _check_2d(arr.shape, name)
+    return Input(checked(arr, kind, name), kind, adapted.library, adapted.wrap)
+
+
+def _read_torch(t: Any, name: str) -> Input:
+    import torch
+
+    if t.device.type != "cpu":
+        raise ValueError(f"nearest(): {name} is on {t.device}; only CPU tensors are supported")
+    if t.is_complex():
+        raise TypeError(f"nearest(): {name} has complex dtype {t.dtype}; distances need real numbers")
+    kind = kind_of(str(t.dtype).replace("torch.", ""), name)
+    _check_2d(tuple(t.shape), name)
+    t = t.detach().resolve_conj().resolve_neg()
+    if t.dtype == torch.bfloat16:
+        t = t.float()  # exact: every bfloat16 is a float32
+    return Input(checked(t.numpy(), kind, name), kind, "torch", None)
+
+
+def kind_of(dtype: str, name: str) -> str:
+    if dtype in ("float16", "bfloat16", "float32", "float64"):
+        return dtype
+    if dtype.startswith(("int", "uint")):
+        return "int"
+    raise TypeError(
+        f"nearest(): {name} has dtype {dtype}; supported: float16, bfloat16, float32, float64 and "
+        "integers up to 2**53"
+    )
+
+
+def _check_2d(shape: tuple[int, ...], name: str) -> None:
+    if len(shape) != 2:
+        raise ValueError(f"nearest(): {name} must be a 2-D array (rows, d), got shape {tuple(shape)}")
+
+
+def checked(arr: np.ndarray, kind: str, name: str) -> np.ndarray:
+    """``arr`` itself when it is float32 or float64 (read in place: no copy of a large or
+    memory-mapped input), else widened exactly; the contract's errors either way."""
+    if kind not in ("float32", "float64"):
+        return widen(arr, kind, name)
+    if arr.size and not (np.isfinite(arr.max()) and np.isfinite(arr.min())):  # NaN propagates
+        _non_finite(arr, name, 0)
+    return arr
+
+
+def _non_finite(arr: np.ndarray, name: str, first_row: int):
+    row = first_row + int(np.argmax(~np.isfinite(arr).all(axis=1)))
+    raise ValueError(f"nearest(): {name} has a NaN or inf in row {row}; distances need finite values")
+
+
+def widen(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.ndarray:
+    """``arr`` as float64, exactly; errors name the row as ``first_row`` + its row in ``arr``."""
+    if kind == "int" and arr.size:
+        big = (arr > _EXACT_INT) | (arr < -_EXACT_INT)
+        if big.any():
+            row = first_row + int(np.argmax(big.any(axis=1)))
+            raise TypeError(
+                f"nearest(): {name} row {row} holds an integer beyond 2**53 in magnitude, which no "
+                "float64 holds exactly; convert it to a float dtype first if rounding is acceptable"
+            )
+    out = arr.astype(np.float64)
+    if not np.isfinite(out).all():
+        _non_finite(out, name, first_row)
+    return out
+
+
+def result_kind(a: str, b: str) -> str:
+    """The distances' dtype from the inputs' kinds: the wider float; an integer counts as float64."""
+    kinds = {a, b}
+    if "int" in kinds or "float64" in kinds:
+        return "float64"
+    if kinds == {"float16"} or kinds == {"bfloat16"}:
+        return kinds.pop()
+    return "float32"
+
+
+def to_library(arr: np.ndarray, kind: str, like: Input) -> Any:
+    """A NumPy result (float64 holding ``kind``'s numbers, or int64) in the queries' library."""
+    if like.library == "torch":
+        import torch
+
+        if kind == "bfloat16":
+            return torch.from_numpy(arr.astype(np.float32)).to(torch.bfloat16)
+        return torch.from_numpy(np.ascontiguousarray(arr.astype(kind)))
+    if kind == "bfloat16":
+        import ml_dtypes
+
+        out = arr.astype(ml_dtypes.bfloat16)
+    else:
+        out = arr.astype(kind)
+    return like.wrap(out)

@@ -1,0 +1,246 @@
+"""The screen: every (query, point) cost from BLAS tiles, with a rigorous bound on its error.
+
+For a block of queries and a tile of points, one matrix product gives a cost ``G`` per pair such
+that ``|G + K_i - S_i * key| <= B_i`` (the key of metrics.py; ``K_i`` and ``S_i`` a per-query
+offset and scale; ``B_i`` the bound). A point can only belong to the k best of query ``i`` if ``G``
+is within the bound of the k-th best known so far, so only those few candidates are re-checked
+exactly; the others are dropped without ever being stored. Memory: the inputs, one tile per
+worker and the k best: never N x M.
+
+Before the product the data are moved to a common point (the points' mean: squared distances do
+not change, but large common offsets stop costing precision) and scaled by a power of two (exact)
+so that nothing overflows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+TILE_ELEMENTS = 1 << 22  # one query block x point tile: 16 MiB in float32, per worker
+
+
+def _gamma(n: int, u: float) -> float:
+    return n * u / (1 - n * u)
+
+
+@dataclass
+class Screen:
+    """Query factors ``xs`` (N, d'), point factors ``ys`` (M, d'): cost = xs @ ys.T."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    K: np.ndarray  # per-query offset
+    S: np.ndarray  # per-query scale from keys to costs
+    B: np.ndarray  # per-query bound
+
+
+def _pow2_scale(norm_max: float) -> float:
+    """A power of two that brings norm_max to about 1 (1 for a zero input)."""
+    if not norm_max > 0:
+        return 1.0
+    return math.ldexp(1.0, -math.frexp(norm_max)[1])
+
+
+def _unit(dtype: np.dtype) -> tuple[float, float]:
+    """Unit roundoff and the smallest subnormal of the screening dtype."""
+    fi = np.finfo(dtype)
+    return float(fi.eps) / 2, float(fi.smallest_subnormal)
+
+
+def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
+    """Cost ``|y_j|^2 - 2 x_i.y_j`` on shifted, scaled data; key = squared distance.
+
+    The factors are built in row chunks (one pass over each input, cache-sized float64 scratch):
+    each row is scaled first and shifted second, ``a*s - c*s``, so nothing overflows even for
+    values near the float64 limit.
+    """
+    d = x.shape[1]
+    u, tiny = _unit(dtype)
+    U = 2.0**-53
+    c = _mean_rows(y)
+    s = _shift_scale(x, y, c)
+    cs = c * s  # the common point, scaled: the same for queries and points
+    xa, nx = _shifted_rows(x, s, cs, dtype)
+    ya, ny = _shifted_rows(y, s, cs, dtype)
+    xa[:, :d] *= -2  # exact
+    xa[:, d] = 1
+    ya[:, d] = ny.astype(dtype)
+    A = np.sqrt(nx) * (1 + 1e-10)
+    Bm = math.sqrt(float(ny.max())) * (1 + 1e-10) if ny.size else 0.0
+    # scaling, shifting in float64 and rounding to the screening dtype perturbs each element by v
+    # relatively (plus half a subnormal): the perturbed distance differs by at most eta (2R + eta)
+    v = u + 2 * U + 2 * u * U
+    sub = 2 * math.sqrt(d) * tiny
+    R = (A + Bm) / (1 - v) + sub
+    eta = v * R + sub
+    bound = (
+        _gamma(d + 1, u) * (2 * A * Bm + Bm * Bm)  # the product's rounding, any summation order
+        + (u + _gamma(d, U)) * Bm * Bm  # |y|^2 computed in float64, then rounded
+        + _gamma(d, U) * A * A  # |x|^2 in float64
+        + eta * (2 * R + eta)
+        + 4 * (d + 2) * tiny  # underflow in the product
+    ) * (1 + 1e-6)
+    return Screen(xa, ya, nx, np.full(x.shape[0], s * s), bound)
+
+
+_ROWS_CHUNK_ELEMENTS = 1 << 16
+
+
+def _mean_rows(y: np.ndarray) -> np.ndarray:
+    """The points' mean (any common point will do: it only has to be near the data), no overflow."""
+    m = float(max(abs(float(y.max())), abs(float(y.min())))) if y.size else 0.0
+    if not m > 0:
+        return np.zeros(y.shape[1])
+    f = math.ldexp(1.0, -math.frexp(m)[1])
+    total = np.zeros(y.shape[1])
+    step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, y.shape[1]))
+    for r in range(0, y.shape[0], step):
+        total += (y[r : r + step] * f).sum(axis=0)
+    return total / y.shape[0] / f
+
+
+def _shift_scale(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> float:
+    """A power of two that brings every |row - c| to at most about 1 (from the largest magnitudes)."""
+    big = max(float(max(abs(float(a.max())), abs(float(a.min())))) for a in (x, y))
+    big = max(big, float(np.abs(c).max()) if c.size else 0.0)
+    if not big > 0:
+        return 1.0
+    e = math.frexp(big)[1] + 1 + math.ceil(math.log2(math.sqrt(x.shape[1])))  # |row - c| <= 2 big sqrt(d)
+    return math.ldexp(1.0, -e)
+
+
+def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, d + 1) factors holding fl(a*s - cs) in the first d columns, and those rows' |.|^2."""
+    n, d = a.shape
+    out = np.empty((n, d + 1), dtype=dtype)
+    n2 = np.empty(n)
+    step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, d))
+    for r in range(0, n, step):
+        t = np.multiply(a[r : r + step], s, dtype=np.float64)
+        t -= cs
+        out[r : r + step, :d] = t
+        rr = out[r : r + step, :d].astype(np.float64)
+        n2[r : r + step] = np.einsum("ij,ij->i", rr, rr)
+    return out, n2
+
+
+def dot_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
+    """Cost ``-x_i.y_j`` on scaled data; key = minus the inner product."""
+    d = x.shape[1]
+    u, tiny = _unit(dtype)
+    sx, sy = _pow2_scale(_max_norm(x)), _pow2_scale(_max_norm(y))
+    xs, ys = (x * -sx).astype(dtype), (y * sy).astype(dtype)
+    A = np.sqrt(_norm2(xs)) * (1 + 1e-10)
+    Bm = _max_norm(ys) * (1 + 1e-10)
+    v = u
+    rel = (2 * v + v * v) / (1 - v) ** 2
+    sub = 2 * math.sqrt(d) * tiny
+    bound = (
+        _gamma(d, u) * A * Bm + rel * A * Bm + sub * (A + Bm + sub) * 2 + 4 * (d + 2) * tiny
+    ) * (1 + 1e-6)
+    n = x.shape[0]
+    return Screen(xs, ys, np.zeros(n), np.full(n, sx * sy), bound)
+
+
+def cosine_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
+    """Cost ``-cos(x_i, y_j)``; key = -x.y / |y|, so S_i = 1 / |x_i|. Zero queries are the caller's."""
+    d = x.shape[1]
+    u, tiny = _unit(dtype)
+    U = 2.0**-53
+    nx, ny = _row_norms(x), _row_norms(y)
+    xs = (x / np.where(nx > 0, nx, 1.0)[:, None] * -1).astype(dtype)
+    ys = (y / np.where(ny > 0, ny, 1.0)[:, None]).astype(dtype)
+    e = _gamma(d + 8, U) + u + 1e-12  # relative error of each normalised vector
+    bound = (_gamma(d, u) * (1 + e) ** 2 + 2 * e + e * e + 4 * (d + 2) * tiny) * (1 + 1e-6)
+    n = x.shape[0]
+    return Screen(xs, ys, np.zeros(n), np.ones(n), np.full(n, bound))  # K and S: unused by the search
+
+
+def _row_norms(a: np.ndarray) -> np.ndarray:
+    """|row| for each row, without overflow or underflow: each row scaled by a power of two first."""
+    m = np.abs(a).max(axis=1).astype(np.float64) if a.size else np.zeros(a.shape[0])
+    e = np.frexp(np.where(m > 0, m, 1.0))[1]
+    scaled = np.ldexp(a.astype(np.float64), -e[:, None])  # exact, up to far smaller elements' underflow
+    return np.ldexp(np.sqrt(np.einsum("ij,ij->i", scaled, scaled)), e) * (m > 0)
+
+
+def _norm2(a: np.ndarray) -> np.ndarray:
+    a64 = a.astype(np.float64, copy=False)
+    return np.einsum("ij,ij->i", a64, a64)
+
+
+def _max_norm(a: np.ndarray) -> float:
+    if a.size == 0:
+        return 0.0
+    with np.errstate(over="ignore", under="ignore"):
+        n2 = float(_norm2(a).max())
+    if np.isfinite(n2) and n2 > 2.0**-900:  # no overflow nor underflow: the plain norm will do
+        return math.sqrt(n2)
+    m = float(np.abs(a).max())
+    if m == 0:
+        return 0.0
+    return math.sqrt(float(_norm2(a / m).max())) * m  # scaled first: no overflow
+
+
+def tiles(M: int, k: int, width: int) -> list[tuple[int, int]]:
+    """Point tiles of about ``width`` columns, none narrower than k (a tile's k-th is a bound)."""
+    width = max(width, k)
+    edges = [*range(0, M, width), M]
+    if len(edges) > 2 and edges[-1] - edges[-2] < k:
+        edges.pop(-2)
+    return list(itertools.pairwise(edges))
+
+
+class Pool:
+    """The screened candidates of a block of queries, across tiles, before any exact re-check.
+
+    A point stays while its cost is within twice the bound of its row's k-th smallest cost so far:
+    k points have costs at most that k-th, so their keys are below it plus the bound, and a point
+    whose cost exceeds the k-th by more than twice the bound has a larger key than all k of them.
+    Re-checking only the final pool costs about k + (near-ties) per query, whatever the tile count.
+    """
+
+    def __init__(self, b: int, k: int):
+        self.k, self.b = k, b
+        self.r = np.empty(0, dtype=np.int64)
+        self.c = np.empty(0, dtype=np.int64)
+        self.g = np.empty(0)
+        self.kth = np.full(b, np.inf)
+
+    def threshold(self, B: np.ndarray) -> np.ndarray:
+        return self.kth + 2 * B
+
+    def add(self, r: np.ndarray, c: np.ndarray, g: np.ndarray, B: np.ndarray) -> None:
+        r = np.concatenate([self.r, r])
+        c = np.concatenate([self.c, c])
+        g = np.concatenate([self.g, g.astype(np.float64)])
+        order = np.lexsort((c, g, r))
+        r, c, g = r[order], c[order], g[order]
+        rank = np.arange(len(r)) - np.searchsorted(r, np.arange(self.b))[r]
+        at_k = rank == self.k - 1
+        self.kth[r[at_k]] = g[at_k]
+        keep = g <= self.threshold(B)[r]
+        self.r, self.c, self.g = r[keep], c[keep], g[keep]
+
+
+def candidates(G: np.ndarray, k: int, B: np.ndarray, running: np.ndarray, dtype) -> tuple[np.ndarray, ...]:
+    """(row, column) of every cost that may belong to its row's k best.
+
+    ``running`` is a per-row cost threshold from the candidates so far (inf until known). Rows
+    without one take the tile's own k-th cost plus twice the bound: at least k points lie below it.
+    """
+    thr = running.copy()
+    fresh = ~np.isfinite(thr)
+    if fresh.any():
+        g = G[fresh]
+        kth = g.min(axis=1) if k == 1 else np.partition(g, k - 1, axis=1)[:, k - 1]
+        thr[fresh] = kth.astype(np.float64) + 2 * B[fresh]
+    thr = thr + np.abs(thr) * 2.0**-50  # round up: the test below runs in the screening dtype
+    t = thr.astype(dtype)
+    t = np.where(t.astype(np.float64) < thr, np.nextafter(t, dtype.type(np.inf)), t)
+    flat = np.flatnonzero(G <= t[:, None])  # 1-D: several times faster than a 2-D nonzero
+    return np.divmod(flat, G.shape[1])
