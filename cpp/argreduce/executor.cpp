@@ -9,6 +9,32 @@
 #include "partial.hpp"
 
 namespace argreduce {
+
+template <class U>
+static void pack_typed(char* dst, const char* src, int64_t n, int64_t stride, bool swap) {
+    for (int64_t i = 0; i < n; ++i, src += stride, dst += sizeof(U)) {
+        U v;
+        std::memcpy(&v, src, sizeof(U));
+        if constexpr (sizeof(U) == 2) v = swap ? __builtin_bswap16(v) : v;
+        if constexpr (sizeof(U) == 4) v = swap ? __builtin_bswap32(v) : v;
+        if constexpr (sizeof(U) == 8) v = swap ? __builtin_bswap64(v) : v;
+        std::memcpy(dst, &v, sizeof(U));
+    }
+}
+
+void pack(char* dst, const char* src, int64_t n, int64_t stride, int itemsize, bool swap) {
+    if (!swap && stride == itemsize) {
+        std::memcpy(dst, src, n * itemsize);
+        return;
+    }
+    switch (itemsize) {
+        case 1: return pack_typed<uint8_t>(dst, src, n, stride, false);
+        case 2: return pack_typed<uint16_t>(dst, src, n, stride, swap);
+        case 4: return pack_typed<uint32_t>(dst, src, n, stride, swap);
+        default: return pack_typed<uint64_t>(dst, src, n, stride, swap);
+    }
+}
+
 namespace {
 
 // Where one position of the loop nest starts: in the input, the mask, the output and the index.
@@ -47,32 +73,6 @@ void for_each_position(const Problem& p, int skip_a, int skip_b, Fn&& fn) {
             c.index -= (d.size - 1) * d.weight;
         }
         if (k < 0) return;
-    }
-}
-
-template <class U>
-void pack_typed(char* dst, const char* src, int64_t n, int64_t stride, bool swap) {
-    for (int64_t i = 0; i < n; ++i, src += stride, dst += sizeof(U)) {
-        U v;
-        std::memcpy(&v, src, sizeof(U));
-        if constexpr (sizeof(U) == 2) v = swap ? __builtin_bswap16(v) : v;
-        if constexpr (sizeof(U) == 4) v = swap ? __builtin_bswap32(v) : v;
-        if constexpr (sizeof(U) == 8) v = swap ? __builtin_bswap64(v) : v;
-        std::memcpy(dst, &v, sizeof(U));
-    }
-}
-
-// Copies n elements of `itemsize` bytes at `stride` into contiguous native-order `dst`.
-void pack(char* dst, const char* src, int64_t n, int64_t stride, int itemsize, bool swap) {
-    if (!swap && stride == itemsize) {
-        std::memcpy(dst, src, n * itemsize);
-        return;
-    }
-    switch (itemsize) {
-        case 1: return pack_typed<uint8_t>(dst, src, n, stride, false);
-        case 2: return pack_typed<uint16_t>(dst, src, n, stride, swap);
-        case 4: return pack_typed<uint32_t>(dst, src, n, stride, swap);
-        default: return pack_typed<uint64_t>(dst, src, n, stride, swap);
     }
 }
 

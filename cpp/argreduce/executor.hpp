@@ -14,6 +14,10 @@ struct Keying {
     Rule rule;
 };
 
+// Copies n elements of `itemsize` bytes at `stride` into contiguous native-order `dst` (the packing
+// of strided and byte-swapped data; topk uses it too).
+void pack(char* dst, const char* src, int64_t n, int64_t stride, int itemsize, bool swap);
+
 // `kind` and `row_dim` come from the plan of the whole problem; `p` may be one thread's slice of it.
 // With a presence mask, an output whose slice has no present element ends with masked_empty_key().
 void execute_serial(const Problem& p, LoopKind kind, int row_dim, const Keying& keying, int64_t* keys,

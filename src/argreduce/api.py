@@ -11,13 +11,15 @@ more than a small argmin itself; it declines anything unusual, and the general p
 
 from __future__ import annotations
 
+import math
 import operator
-from typing import Any
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import _core, adapters
-from ._contract import reduced_mask, result_shape, wrap_dims
+from ._contract import MAX_DIMS, reduced_mask, result_shape, wrap_dims
 from .absent import reduce_present
 from .adapters.values import gather
 from .docstrings import shared
@@ -459,3 +461,89 @@ def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, axis=_NO_DIM, keepdims=_NO_K
     [[0, 1, 0]]
     """
     return _entry(MAX, input, dim, keepdim, None, axis, keepdims, where)
+
+
+class TopK(NamedTuple):
+    """What :func:`topk` returns, as torch.topk does: the k values and their indices."""
+
+    values: Any
+    indices: Any
+
+
+def _as_k(k: Any) -> int:
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"topk(): argument 'k' (position 2) must be int, not {_type_name(k)}")
+    return operator.index(k)
+
+
+def _as_flag(name: str, v: Any) -> bool:
+    if not isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"topk(): argument '{name}' must be bool, not {_type_name(v)}")
+    return bool(v)
+
+
+def topk(input: Any, k: Any, dim: Any = -1, largest: Any = True, sorted: Any = True, *,
+         where: Any = None) -> TopK:
+    """The k largest (or smallest) elements along ``dim`` and their indices: torch.topk's signature.
+
+    Unlike torch, the order is defined: NaN is larger than every number (first for ``largest``, last
+    otherwise), and equal values (-0.0 == +0.0) come in index order, smallest first, in both
+    directions, so the answer is the same for any threads or machine. ``sorted=False`` returns the
+    same k elements, sorted as well. ``dim=None`` takes the k best of the flattened input. ``where=``
+    and missing data leave elements out; a slice with fewer than k left raises ValueError.
+
+    >>> import argreduce as ar
+    >>> r = ar.topk([3.0, float("nan"), 1.0, 1.0, float("nan"), -1.0, 1.0], 3)
+    >>> r.values.tolist(), r.indices.tolist()
+    ([nan, nan, 3.0], [1, 4, 0])
+    >>> ar.topk([3, 1, 1, -1, 1], 3, largest=False).indices.tolist()
+    [3, 1, 2]
+    """
+    from .k_best import EMPTY, gather_values, k_best
+
+    k = _as_k(k)
+    dims = None if dim is None else (_as_dim("topk", dim),)
+    largest = _as_flag("largest", largest)
+    _as_flag("sorted", sorted)
+    if adapters.is_dask_array(input):
+        from .dask.top_k import dask_topk
+
+        return TopK(*dask_topk(input, k, None if dims is None else dims[0], largest, where))
+    mask = _where_mask("topk", where)
+    if adapters.off_cpu(input):
+        raise TypeError("topk(): arrays on another device are not read by argreduce's topk; move the array "
+                        "to the CPU")
+    adapted = adapters.adapt(input, "topk")
+    view = adapted.view
+    ndim = len(view.shape)
+    if dims is not None:
+        (d,) = wrap_dims(dims, ndim)
+        if ndim > MAX_DIMS:
+            raise RuntimeError(f"only tensors with up to {MAX_DIMS} dims are supported")
+    size = math.prod(view.shape) if dims is None else (view.shape[d] if ndim else 1)
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    present = _present("topk", adapted.present, mask, view.shape)
+    if ndim == 0:
+        present = None if present is None else present.reshape(1)
+        view = replace(view, shape=(1,), strides=(1,))
+        core_dim = None
+    else:
+        core_dim = None if dims is None else d
+    best = k_best(view, core_dim, k, largest, present)
+    index = best.index
+    if present is not None and k and (index == EMPTY).any():
+        at = tuple(int(i) for i in np.argwhere((index == EMPTY).any(axis=-1))[0])
+        where_at = f" at output position {at}" if at else ""
+        raise ValueError(f"topk(): the slice{where_at} has fewer than k={k} present elements "
+                         "(where= is False or the data are missing at the others)")
+    values = gather_values(view.owner if ndim else adapted.view.owner, core_dim, index)
+    if ndim == 0:  # torch: a 0-d input gives the input and index 0, for k 0 and 1 alike
+        index = np.zeros((), np.int64)
+        values = gather_values(adapted.view.owner, None, np.zeros(1, np.int64)).reshape(())
+    elif core_dim is not None:
+        index = np.moveaxis(index, -1, core_dim)
+    indices = adapted.wrap(index.copy(order="C"))
+    if not adapters.is_torch_tensor(values):
+        values = adapted.wrap(np.asarray(values))
+    return TopK(values, indices)

@@ -18,6 +18,7 @@
 #include "argreduce/kernels/table.hpp"
 #include "argreduce/partial.hpp"
 #include "argreduce/read_probe.hpp"
+#include "argreduce/topk/topk.hpp"
 #include "fast_path.hpp"
 #include "run_from_python.hpp"
 
@@ -82,6 +83,62 @@ void merge(Int64Array keys_a, Int64Array idx_a, Int64Array keys_b, Int64Array id
     argreduce::merge_partials(keys_a.data(), idx_a.data(), keys_b.data(), idx_b.data(), static_cast<int64_t>(n));
 }
 
+using UInt8In = nb::ndarray<const uint8_t, nb::c_contig, nb::device::cpu>;
+
+// topk of a strided array whose reduced dim is last: `outer` dims kept, `n` elements at `stride`
+// bytes reduced. `present`, when given, is a C-contiguous uint8 array of shape (outer..., n).
+void topk(uintptr_t address, const std::string& dtype, std::vector<int64_t> outer_shape,
+          std::vector<int64_t> outer_strides, int64_t n, int64_t stride, bool swapped, int rule, int64_t k,
+          Int64Out indices, std::optional<Int64Out> keys, std::optional<UInt8In> present, int threads) {
+    argreduce::TopkRequest r;
+    if (!argreduce::parse_dtype(dtype.c_str(), &r.dtype))
+        throw nb::type_error(("argreduce core: unsupported dtype " + dtype).c_str());
+    if (outer_shape.size() != outer_strides.size())
+        throw nb::value_error("argreduce core: shape and strides differ in length");
+    int64_t outer = 1;
+    for (int64_t s : outer_shape) {
+        if (s < 0) throw nb::value_error("argreduce core: negative size");
+        outer *= s;
+    }
+    if (n < 0 || k < 0 || k > n) throw nb::value_error("argreduce core: k out of range");
+    if (static_cast<int64_t>(indices.size()) != outer * k || (keys && static_cast<int64_t>(keys->size()) != outer * k))
+        throw nb::value_error("argreduce core: output size does not match");
+    if (present) {
+        if (static_cast<int64_t>(present->size()) != outer * n)
+            throw nb::value_error("argreduce core: present mask size does not match");
+        r.present = present->data();
+        r.present_outer_strides.resize(outer_shape.size());
+        for (int64_t d = static_cast<int64_t>(outer_shape.size()) - 1, s = n; d >= 0; --d) {
+            r.present_outer_strides[d] = s;
+            s *= outer_shape[d];
+        }
+        r.present_stride = 1;
+    }
+    r.data = reinterpret_cast<const char*>(address);
+    r.swapped = swapped;
+    r.rule = rule_of(rule);
+    r.outer_shape = std::move(outer_shape);
+    r.outer_strides = std::move(outer_strides);
+    r.n = n;
+    r.stride = stride;
+    r.k = k;
+    r.indices = indices.data();
+    r.keys = keys ? keys->data() : nullptr;
+    r.threads = threads < 1 ? 1 : threads;
+    r.interrupted = [] {
+        nb::gil_scoped_acquire acquire;
+        return PyErr_CheckSignals() != 0;
+    };
+    argreduce::Status status;
+    if (outer * n >= kReleaseGilElements) {
+        nb::gil_scoped_release release;
+        status = argreduce::run_topk(r);
+    } else {
+        status = argreduce::run_topk(r);
+    }
+    if (status == argreduce::Status::Interrupted) throw nb::python_error();
+}
+
 // The one dtype list (dtype.hpp), for Python's tables: (name, itemsize, kind) in enum order.
 std::vector<std::tuple<std::string, int, std::string>> dtypes() {
     static const char* kinds[] = {"bool", "signed", "unsigned", "float", "time"};
@@ -107,7 +164,7 @@ std::vector<std::string> empty_table_slots() {
         for (int d = 0; d < argreduce::kDTypeCount; ++d)
             for (int r = 0; r < argreduce::kRuleCount; ++r) {
                 const argreduce::Kernels& k = tables[t]->k[d][r];
-                if (!k.rows || !k.cols || !k.short_rows || !k.pack_masked)
+                if (!k.rows || !k.cols || !k.short_rows || !k.pack_masked || !k.topk_row || !k.topk_cols)
                     out.push_back(std::string(tables[t]->isa) + "/" + argreduce::kDTypes[d].name + "/" +
                                   argreduce::kRules[r].name);
             }
@@ -132,6 +189,9 @@ NB_MODULE(_core, m) {
           "Fill `indices` (and `keys`, if given) with the arg-reduction of a strided array under rule number `rule`.");
     m.def("merge", &merge, "keys_a"_a, "idx_a"_a, "keys_b"_a, "idx_b"_a,
           "Fold partials b into partials a, in place, by the contract's comparator.");
+    m.def("topk", &topk, "address"_a, "dtype"_a, "outer_shape"_a, "outer_strides"_a, "n"_a, "stride"_a,
+          "swapped"_a, "rule"_a, "k"_a, "indices"_a, "keys"_a.none(), "present"_a.none(), "threads"_a,
+          "Fill `indices` (and `keys`) with the k best (key, index) pairs of every slice, best first.");
     m.def("reduce_numpy_fast", &reduce_numpy_fast, "x"_a, "dim"_a.none(), "keepdim"_a.none(), "rule"_a, "threads"_a,
           "argmin/argmax of a NumPy array for dim None or an int, or None when the general path must run.");
     m.def("isa", [] { return std::string(argreduce::kernels().isa); },

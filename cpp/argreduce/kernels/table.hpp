@@ -40,6 +40,11 @@ using ColsFn = void (*)(const Cols&, const Sink&);       // kernels/across_rows.
 using ShortRowsFn = void (*)(const Rows&, const Sink&);  // kernels/short_rows.hpp: step 1, row_weight 0
 // kernels/masked_keys.hpp: n contiguous elements and their presence bytes -> n widened keys.
 using PackMaskedFn = void (*)(const char* data, const uint8_t* mask, int64_t n, void* out);
+struct KBest;                                              // topk/kbest.hpp
+// kernels/topk.hpp: a contiguous row into one k-best buffer; contiguous columns into one buffer each.
+using TopkRowFn = void (*)(const char* data, int64_t n, int64_t index0, KBest& best);
+using TopkColsFn = void (*)(const char* data, int64_t ncols, int64_t nrows, int64_t row_stride, int64_t row0,
+                            KBest* best, void* bars);
 
 // The across-rows kernel takes rows in runs of at most this many: row numbers live in lanes as
 // wide as the keys. An output whose reduced dim is longer gets one partial per run, merged by key,
@@ -53,6 +58,8 @@ struct Kernels {
     ColsFn cols;
     ShortRowsFn short_rows;
     PackMaskedFn pack_masked;
+    TopkRowFn topk_row;
+    TopkColsFn topk_cols;
 };
 
 struct KernelTable {

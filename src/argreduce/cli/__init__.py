@@ -7,6 +7,7 @@ standard output. Ctrl-C prints one line and exits with 130.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -20,6 +21,7 @@ from .output import as_json, as_text, printable_values, shaped, unravel
 from .progress import Progress
 from .readers import open_source
 from .stream import reduce_source, reduced_dims
+from .top import top_source
 
 __all__ = ["main"]
 
@@ -27,6 +29,8 @@ OVERLAP_MIN_CHUNK = 2**20
 
 
 def _run(args) -> str:
+    if args.top is not None and (args.scheduler or args.dask):
+        raise InputError("--top runs in this process only (no --scheduler or --dask yet)")
     if args.scheduler or args.dask:
         from .cluster import reduce_on_cluster
 
@@ -53,11 +57,28 @@ def _run(args) -> str:
     overlap = (source.decodes and args.chunk_bytes >= OVERLAP_MIN_CHUNK
                and (source.total_bytes or math.inf) > args.chunk_bytes)
     try:
+        if args.top is not None:
+            return _top(args, source, progress, overlap)
         index, values = reduce_source(source, args.dim, _reduction(args), progress, overlap, values=True)
     finally:
         if progress is not None:
             progress.close(completed=sys.exc_info()[0] is None)
     return _format(args, index, source, values if args.values else None)
+
+
+def _top(args, source, progress, overlap) -> str:
+    if args.keepdim or args.unravel or args.skip_nan:
+        raise InputError("--top takes no --keepdim, --unravel or --skip-nan "
+                         "(NaN counts as the largest value)")
+    index, values = top_source(source, args.dim, args.top, args.max, progress, overlap)
+    values = printable_values(values, source.reinterpret)
+    if args.json:
+        shown = values if args.values else None
+        doc = json.loads(as_json(source, "topk", args.dim, False, index, None, shown))
+        doc.update(k=args.top, largest=args.max)
+        return json.dumps(doc) + "\n"
+    text = as_text(index, False)
+    return text + ("\n" + as_text(values, False) if args.values else "") + "\n"
 
 
 def _file_size(path: str) -> int | None:

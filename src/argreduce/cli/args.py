@@ -23,6 +23,7 @@ examples:
   argreduce data.npy --dim 0 --keepdim      argmin along dim 0
   argreduce --max scores.csv --dim 1        argmax of each row of a CSV (rows counted from 0)
   argreduce sensor.npy --skip-nan --values  the smallest reading and where, NaN gaps skipped
+  argreduce scores.npy --top 5 --dim 1 --max   the 5 best of each row, best first
   argreduce sim.zarr --unravel              N-d coordinates of the minimum
   argreduce weights.safetensors --key layer.3.weight --json
   seq 10 | argreduce --max -                numbers on standard input
@@ -63,6 +64,12 @@ def _address(text: str) -> str:
     return text.strip()
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="argreduce",
@@ -80,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print the value beside each index (with --json: a 'values' field)")
     p.add_argument("--dim", type=parse_dims, default=None, metavar="D",
                    help="dim(s) to reduce: an integer or a comma list (--dim=-1,0); default: all, flattened")
+    p.add_argument("--top", type=_count, default=None, metavar="K",
+                   help="the K largest (with --max) or smallest values' indices along --dim, best first, "
+                   "ties "
+                   "in index order (torch.topk's values)")
     p.add_argument("--keepdim", action="store_true", help="keep reduced dims with size 1")
     p.add_argument("--unravel", action="store_true",
                    help="print coordinates within the reduced dims instead of a flat index")
