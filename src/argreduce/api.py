@@ -464,7 +464,22 @@ def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, axis=_NO_DIM, keepdims=_NO_K
 
 
 class TopK(NamedTuple):
-    """What :func:`topk` returns, as torch.topk does: the k values and their indices."""
+    """What :func:`topk` returns, as torch.topk does: the k values and their indices.
+
+    Parameters
+    ----------
+    values : array
+        The k best elements of each slice, best first, in the input's dtype and library.
+    indices : int64 array
+        Where they are along ``dim`` (into the flattened input for ``dim=None``).
+
+    Examples
+    --------
+    >>> import argreduce as ar
+    >>> values, indices = ar.topk([4, 9, 1, 9], 2)
+    >>> values.tolist(), indices.tolist()
+    ([9, 9], [1, 3])
+    """
 
     values: Any
     indices: Any
@@ -482,16 +497,52 @@ def _as_flag(name: str, v: Any) -> bool:
     return bool(v)
 
 
+@shared
 def topk(input: Any, k: Any, dim: Any = -1, largest: Any = True, sorted: Any = True, *,
          where: Any = None) -> TopK:
     """The k largest (or smallest) elements along ``dim`` and their indices: torch.topk's signature.
 
     Unlike torch, the order is defined: NaN is larger than every number (first for ``largest``, last
     otherwise), and equal values (-0.0 == +0.0) come in index order, smallest first, in both
-    directions, so the answer is the same for any threads or machine. ``sorted=False`` returns the
-    same k elements, sorted as well. ``dim=None`` takes the k best of the flattened input. ``where=``
-    and missing data leave elements out; a slice with fewer than k left raises ValueError.
+    directions, so the answer is the same for any threads or machine.
 
+    Parameters
+    ----------
+    %(input)s
+    k : int
+        How many elements per slice, from 0 to the slice's size.
+    dim : int or None, optional
+        The dim to take them along (default -1, the last). None: the k best of the flattened input
+        (an extension; torch raises TypeError).
+    largest : bool, optional
+        The largest (default) or the smallest.
+    sorted : bool, optional
+        Accepted for torch's signature; the k elements always come sorted, best first.
+    %(where)s
+
+    Returns
+    -------
+    TopK
+        The namedtuple ``(values, indices)``, each with ``dim`` of size k: the elements themselves
+        in the input's dtype and library, and their int64 indices.
+
+    Raises
+    ------
+    TypeError
+        ``k`` not an int, ``largest`` or ``sorted`` not a bool, a dtype without an order.
+    IndexError
+        ``dim`` out of range.
+    RuntimeError
+        ``k`` below 0 or above the slice's size (``selected index k out of range``).
+    ValueError
+        A slice with fewer than k present elements (``where=`` or nulls).
+
+    See Also
+    --------
+    argmin, argmax
+
+    Examples
+    --------
     >>> import argreduce as ar
     >>> r = ar.topk([3.0, float("nan"), 1.0, 1.0, float("nan"), -1.0, 1.0], 3)
     >>> r.values.tolist(), r.indices.tolist()
