@@ -13,7 +13,7 @@ import numpy as np
 from .._contract import reduced_mask, result_shape
 from ..adapters.numpy_adapter import dtype_name
 from ..reduction import Reduction
-from .blocks import block_partial
+from .blocks import block_partial, mask_like
 from .fan_in import current_split_every
 from .tree import tree_reduce
 
@@ -61,7 +61,7 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
     # The blocks of `partials` are RECORD arrays, but the array is declared int64: dask's reduction
     # casts the intermediate metadata to the result's dtype, which a structured dtype refuses. Dask's
     # own arg-reductions declare their structured intermediates the same way; no block is cast.
-    operands = [x] if where is None else [x, _mask_like(op, where, x)]
+    operands = [x] if where is None else [x, mask_like(op, where, x)]
     partials = da.map_blocks(
         block_partial, *operands, reduction=reduction, reduced=reduced, global_shape=shape,
         declared=np.dtype(x.dtype),
@@ -76,18 +76,3 @@ def dask_arg_reduce(reduction: Reduction, x, dims: tuple[int, ...] | None, keepd
     values = tree_reduce(partials, reduced, keepdim, name=op, all_nan_key=nan_key, values_dtype=x.dtype,
                          split_every=split_every)
     return values, indices
-
-
-def _mask_like(op: str, where, x):
-    """where= as a bool Dask array of x's shape and chunks (broadcast; NumPy, lists or Dask)."""
-    import dask.array as da
-
-    w = where if isinstance(where, da.Array) else da.from_array(np.asarray(where))
-    if w.dtype != np.bool_:
-        raise TypeError(f"{op}(): argument 'where' must be a boolean array, not {w.dtype}")
-    try:
-        w = da.broadcast_to(w, x.shape)
-    except ValueError:
-        raise ValueError(f"{op}(): where= of shape {w.shape} does not broadcast to the input's shape "
-                         f"{x.shape}") from None
-    return w.rechunk(x.chunks)

@@ -50,3 +50,19 @@ def _as_declared(block, dtype: np.dtype | None, op: str, starts: tuple[int, ...]
         return block.astype(dtype)
     raise TypeError(f"{op}(): the Dask block at {starts} holds {held}, but the array declares "
                     f"{dtype}, which cannot hold it exactly; give map_blocks the right dtype=")
+
+
+def mask_like(op: str, where, x):
+    """where= as a bool Dask array of x's shape and chunks (broadcast; NumPy, lists or Dask), checked
+    with ``op``'s name in the messages: every Dask reduction's mask, block for block with x."""
+    import dask.array as da
+
+    w = where if isinstance(where, da.Array) else da.from_array(np.asarray(where))
+    if w.dtype != np.bool_:
+        raise TypeError(f"{op}(): argument 'where' must be a boolean array, not {w.dtype}")
+    try:
+        w = da.broadcast_to(w, x.shape)
+    except ValueError:
+        raise ValueError(f"{op}(): where= of shape {w.shape} does not broadcast to the input's shape "
+                         f"{x.shape}") from None
+    return w.rechunk(x.chunks)

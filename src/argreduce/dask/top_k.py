@@ -16,6 +16,7 @@ import numpy as np
 from .._contract import wrap_dims
 from ..adapters.numpy_adapter import dtype_name
 from ..k_best import EMPTY, KBest, block_k_best, merge
+from .blocks import mask_like
 
 SPLIT_EVERY = 8
 
@@ -59,21 +60,6 @@ def _field(rec, *, k, dim, value_dtype, field):
     return np.moveaxis(out, -1, dim)
 
 
-def _mask(where, x):
-    """where= as a bool Dask array of x's shape and chunks."""
-    import dask.array as da
-
-    w = where if isinstance(where, da.Array) else da.from_array(np.asarray(where))
-    if w.dtype != np.bool_:
-        raise TypeError(f"topk(): argument 'where' must be a boolean array, not {w.dtype}")
-    try:
-        w = da.broadcast_to(w, x.shape)
-    except ValueError:
-        raise ValueError(f"topk(): where= of shape {w.shape} does not broadcast to the input's shape "
-                         f"{x.shape}") from None
-    return w.rechunk(x.chunks)
-
-
 def dask_topk(x, k: int, dim: int | None, largest: bool, where=None):
     """(values, indices) of ``topk`` on the Dask array ``x``, both lazy Dask arrays."""
     import dask.array as da
@@ -82,7 +68,7 @@ def dask_topk(x, k: int, dim: int | None, largest: bool, where=None):
     if any(math.isnan(n) for n in x.shape):
         raise ValueError(f"topk(): this Dask array has unknown chunk sizes (shape {x.shape}); call "
                          "x.compute_chunk_sizes() first: exact indices need every block's offset")
-    mask = None if where is None else _mask(where, x)
+    mask = None if where is None else mask_like("topk", where, x)
     if dim is None or x.ndim == 0:
         # Empty chunks are dropped first: Dask's reshape fails on them.
         solid = tuple(tuple(n for n in c if n) or (0,) for c in x.chunks)
