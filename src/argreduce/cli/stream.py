@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
@@ -24,6 +26,8 @@ from ..reduction import Reduction
 from .errors import InputError
 from .prefetch import prefetched
 from .readers import Block, Restart, Source
+
+T = TypeVar("T")
 
 
 def reduced_dims(dims: tuple[int, ...] | None, ndim: int) -> tuple[bool, ...]:
@@ -78,10 +82,12 @@ class _Results:
         kept_shape = tuple(shape[a] for a in self.kept)
         self.index = None if self.growing else np.empty(kept_shape, dtype=np.int64)
         self.keys: np.ndarray | None = None
+        self.saw_nulls = False  # a table block with nulls came: an all-null slice is then possible
         self.values: np.ndarray | None = None  # the winners' values, for reductions that carry them
         self.value_pieces: list[np.ndarray] = []
 
     def add(self, part: Partial, block: Block) -> None:
+        self.saw_nulls = self.saw_nulls or block.valid is not None
         extents = block.array.shape
         first = all(block.starts[a] == 0 for a in self.red)
         whole = all(extents[a] == self.shape[a] for a in self.red)
@@ -121,6 +127,26 @@ class _Results:
         if not self.growing:
             return self.values
         return np.concatenate(self.value_pieces, axis=0) if self.value_pieces else None
+
+
+def read_blocks(source: Source, progress, overlap: bool, start: Callable[[], T],
+                add: Callable[[T, Block], None]) -> T:
+    """Every block of ``source`` folded by ``add`` into the state ``start()`` makes, with progress.
+
+    A reader may raise Restart (a text column first seen as integers turned out to hold floats):
+    the fold then starts over from a fresh state. ``overlap`` reads the next block on a thread
+    while this one is folded (prefetch.py).
+    """
+    while True:
+        state = start()
+        try:
+            for block in prefetched(source.blocks()) if overlap else source.blocks():
+                add(state, block)
+                if progress is not None:
+                    progress.update(block.position)
+        except Restart:
+            continue
+        return state
 
 
 def _partial_of(block: Block, source: Source, reduced: tuple[bool, ...], reduction: Reduction,
@@ -174,23 +200,13 @@ def reduce_source(source: Source, dims: tuple[int, ...] | None, reduction: Reduc
     if known:
         check_not_empty(source, reduced, dims is not None, op)
     check_result_fits(source, reduced)
-    while True:
-        results = _Results(source.shape, reduced)
-        saw_nulls = False
-        try:
-            for block in prefetched(source.blocks()) if overlap else source.blocks():
-                results.add(_partial_of(block, source, reduced, reduction, with_values), block)
-                saw_nulls = saw_nulls or block.valid is not None
-                if progress is not None:
-                    progress.update(block.position)
-        except Restart:
-            continue
-        break
+    results = read_blocks(source, progress, overlap, lambda: _Results(source.shape, reduced),
+                          lambda r, b: r.add(_partial_of(b, source, reduced, reduction, with_values), b))
     if not known:
         source.finish()
         check_not_empty(source, reduced, dims is not None, op)
     index = results.result()
-    if saw_nulls and (index == EMPTY).any():
+    if results.saw_nulls and (index == EMPTY).any():
         raise _all_null_error(source, index, reduced)
     found = results.values_result()
     if reduction.skip_nan and found is not None and nan_in_storage(found, source.reinterpret or "").any():

@@ -8,15 +8,15 @@ uses too. Memory: the chunks in flight plus k entries per output.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..k_best import EMPTY, KBest, block_k_best, merge
 from ..partial import global_index
 from .errors import InputError
-from .prefetch import prefetched
-from .readers import Restart, Source
-from .stream import reduced_dims
+from .readers import Block, Source
+from .stream import read_blocks, reduced_dims
 
 
 def top_dim(dims: tuple[int, ...] | None, ndim: int) -> int | None:
@@ -48,6 +48,14 @@ def _part(block, source: Source, d: int | None, k: int, largest: bool) -> KBest:
     return part
 
 
+@dataclass
+class _Top:
+    """The k best so far: merged per output (acc), or, for text growing by whole rows, final per block."""
+
+    acc: KBest | None = None
+    pieces: list[KBest] = field(default_factory=list)
+
+
 def top_source(source: Source, dims: tuple[int, ...] | None, k: int, largest: bool, progress=None,
                overlap: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(indices, values) of the k best along the dim, shaped as the input with that dim's size k
@@ -59,31 +67,25 @@ def top_source(source: Source, dims: tuple[int, ...] | None, k: int, largest: bo
         _check_k(source, d, k)
     # Text tables grow by whole rows: with a dim other than 0 each chunk's lists are final.
     growing = not known and d not in (None, 0)
-    while True:
-        acc: KBest | None = None
-        pieces: list[KBest] = []
-        try:
-            for block in prefetched(source.blocks()) if overlap else source.blocks():
-                part = _part(block, source, d, k, largest)
-                if growing:
-                    pieces.append(part)
-                elif acc is None:
-                    outer = () if d is None else tuple(n for a, n in enumerate(source.shape) if a != d)
-                    acc = KBest(np.full((*outer, k), EMPTY, np.int64), np.full((*outer, k), EMPTY, np.int64),
-                                np.zeros((*outer, k), part.values.dtype))
-                if not growing:
-                    kept = [a for a in range(ndim) if a != d] if d is not None else []
-                    region = tuple(slice(block.starts[a], block.starts[a] + block.array.shape[a])
-                                   for a in kept)
-                    here = KBest(acc.keys[region], acc.index[region], acc.values[region])
-                    merged = merge([here, part])
-                    acc.keys[region], acc.index[region] = merged.keys, merged.index
-                    acc.values[region] = merged.values
-                if progress is not None:
-                    progress.update(block.position)
-        except Restart:
-            continue
-        break
+
+    def add(state: _Top, block: Block) -> None:
+        part = _part(block, source, d, k, largest)
+        if growing:
+            state.pieces.append(part)
+            return
+        if state.acc is None:
+            outer = () if d is None else tuple(n for a, n in enumerate(source.shape) if a != d)
+            state.acc = KBest(np.full((*outer, k), EMPTY, np.int64), np.full((*outer, k), EMPTY, np.int64),
+                              np.zeros((*outer, k), part.values.dtype))
+        acc = state.acc
+        kept = [a for a in range(ndim) if a != d] if d is not None else []
+        region = tuple(slice(block.starts[a], block.starts[a] + block.array.shape[a]) for a in kept)
+        merged = merge([KBest(acc.keys[region], acc.index[region], acc.values[region]), part])
+        acc.keys[region], acc.index[region] = merged.keys, merged.index
+        acc.values[region] = merged.values
+
+    state = read_blocks(source, progress, overlap, _Top, add)
+    acc, pieces = state.acc, state.pieces
     if not known:
         source.finish()
         _check_k(source, d, k)
