@@ -8,6 +8,7 @@ block partials and the answer travel back to this process.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 
 import numpy as np
@@ -54,7 +55,10 @@ def client_for(scheduler: str | None):
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
-        with LocalCluster(processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+        # Its processes' own logs stay quiet: a worker that loses the scheduler while the cluster
+        # shuts down logs a traceback, and an error of the run reaches the caller anyway.
+        with LocalCluster(processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
+                Client(cluster) as client:
             yield client
     else:
         with Client(scheduler) as client:
