@@ -249,3 +249,12 @@ def test_cli_top_on_a_cluster_refuses_hostile_files_in_one_line(tmp_path, capsys
                         (tmp_path / "missing.npy", "No such file"), ("-", "standard input")):
         code, out, err = _cli(capsys, [str(path), "--top", "1", "--scheduler", "tcp://127.0.0.1:1"])
         assert code == 2 and out == "" and len(err.splitlines()) == 1 and words in err, (path, err)
+
+
+def test_cli_top_with_an_unreachable_scheduler_is_one_line(stored, capsys):
+    import dask
+
+    d, _ = stored
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code, out, err = _cli(capsys, [str(d / "x.npy"), "--top", "3", "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "127.0.0.1:1" in err, err
