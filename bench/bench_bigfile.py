@@ -182,10 +182,9 @@ def memory_part(args) -> list[str]:
         f"Median of {args.rounds} interleaved rounds (each round runs every tool once), seconds; "
         f"argreduce threads: {_threads()}. BLAS: {blas_info()}; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE "
         "unset. Answers: queries whose indices differ from argreduce's (exact by the test suite).",
-        "",
     ]
     names = list(peers(D))
-    lines += ["| k | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    lines += ["", "| k | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for k in (1, 10):
         tools = peers(D)
         times: dict[str, list[float]] = {p: [] for p in tools}
@@ -211,7 +210,7 @@ def memory_part(args) -> list[str]:
         lines.append(f"| {k} | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
     lines += ["", "Peer cells: seconds (peer time / argreduce time: above 1, argreduce is faster; queries "
-              "whose answer differs from argreduce's)."]
+              f"whose answer differs from argreduce's). Load average at the end: {load_average()}."]
     return lines
 
 
