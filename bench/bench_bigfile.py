@@ -59,6 +59,8 @@ def write_points(path: Path, queries_path: Path, gb: float) -> dict:
     copies would make nearest's merges slow for a reason real data does not have).
     """
     rows = int(gb * 1e9) // (4 * D)
+    if rows < 40_000:  # room for the planted rows below
+        raise SystemExit(f"--gb {gb:g} is too small: at least 0.011 GB")
     rng = np.random.default_rng(0)
     block = rng.standard_normal((WRITE_ROWS, D), dtype=np.float32)
     queries = rng.standard_normal((QUERIES, D), dtype=np.float32)
