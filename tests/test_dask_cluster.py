@@ -258,3 +258,16 @@ def test_cli_top_with_an_unreachable_scheduler_is_one_line(stored, capsys):
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         code, out, err = _cli(capsys, [str(d / "x.npy"), "--top", "3", "--scheduler", "tcp://127.0.0.1:1"])
     assert code == 2 and out == "" and len(err.splitlines()) == 1 and "127.0.0.1:1" in err, err
+
+
+def test_cli_top_of_an_array_in_a_zarr_group_prints_the_local_output(client, stored, tmp_path, capsys):
+    _, x = stored
+    group = zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
+    for name, values in (("scores", x[:, :, 0]), ("other", x[0])):
+        group.create_array(name, shape=values.shape, chunks=(8, 7), dtype=values.dtype)[...] = values
+    argv = [str(tmp_path / "g.zarr"), "--key", "scores", "--top", "4", "--dim", "0", "--max", "--values",
+            "--json"]
+    local = _cli(capsys, argv)
+    on_cluster = _cli(capsys, [*argv, "--chunk-bytes", "300", "--scheduler", client.scheduler.address])
+    assert local[0] == 0 and on_cluster == local, (local, on_cluster)
+    assert json.loads(local[1])["file"].endswith("g.zarr[scores]")

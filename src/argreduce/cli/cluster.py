@@ -49,10 +49,11 @@ def _library_errors(path: str):
         raise InputError(f"{path}: {e}") from None
 
 
-def _source(path: str, x) -> Source:
-    """What the output layer needs to know of the file: its name, shape and dtype."""
-    return Source(name=path, shape=tuple(x.shape), dtype=np.dtype(x.dtype), total_bytes=int(x.nbytes),
-                  make_blocks=lambda: iter(()))
+def _source(path: str, key: str | None, x) -> Source:
+    """What the output layer needs to know of the file: its name (as the local readers give it),
+    shape and dtype."""
+    return Source(name=path if key is None else f"{path}[{key}]", shape=tuple(x.shape),
+                  dtype=np.dtype(x.dtype), total_bytes=int(x.nbytes), make_blocks=lambda: iter(()))
 
 
 def reduce_on_cluster(args) -> tuple[np.ndarray, Source]:
@@ -68,7 +69,7 @@ def reduce_on_cluster(args) -> tuple[np.ndarray, Source]:
             (ARGMAX if args.max else ARGMIN)
         index = run.reduce_file(args.file, args.format, args.dim, False, reduction,
                                 scheduler=args.scheduler or "local", key=args.key, chunk_bytes=chunk)
-    return index, _source(args.file, x)
+    return index, _source(args.file, args.key, x)
 
 
 def top_on_cluster(args) -> tuple[np.ndarray, np.ndarray, Source]:
@@ -81,7 +82,7 @@ def top_on_cluster(args) -> tuple[np.ndarray, np.ndarray, Source]:
     _check_where(args)
     chunk = args.chunk_bytes or run.DEFAULT_CHUNK_BYTES
     with _library_errors(args.file):
-        source = _source(args.file, run.open_file(args.file, args.format, args.key, chunk))
+        source = _source(args.file, args.key, run.open_file(args.file, args.format, args.key, chunk))
         d = top_dim(args.dim, len(source.shape))
         check_k(source, d, args.top)
         values, index = run.topk_file(args.file, args.format, args.top, d, args.max,
