@@ -1,0 +1,123 @@
+// The screen's register-blocked kernel (BLIS style), compiled once per instruction set: MR queries
+// by two vectors of points, the MR x 2 accumulators in registers; each step broadcasts one factor
+// of each query and multiply-adds it with the point panel's two vectors. Once a tile's costs are
+// complete they are compared with the queries' thresholds in registers; only a tile with a cost
+// under its threshold leaves them (to Sweep::offer, in screen.cpp).
+//
+// Rounding: each cost is one chain of dp multiply-adds (fused where the instruction set has FMA and
+// the compiler contracts, separate otherwise), in the order l = 0, 1, ..., dp - 1. screen.py's bound
+// holds for any order and for fused or separate operations (gamma_{d'} of the absolute products).
+// Included by fill_table.inc, inside nothing: it opens the per-ISA namespace itself.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <type_traits>
+
+#include "../kernels/simd.hpp"
+#include "screen.hpp"
+
+namespace argreduce::ARGREDUCE_ISA::screen {
+
+using nearest::ScreenFns;
+using nearest::ScreenKernels;
+using nearest::Sweep;
+
+// Queries per micro-panel: the accumulators (2 MR vectors) plus two point vectors and a broadcast
+// must fit the register file: 32 registers with AVX-512, 16 with SSE2 and AVX2.
+inline constexpr int kMR = kVectorBytes == 64 ? 12 : 6;
+
+template <class T>
+inline constexpr int kWidth = 2 * kLanes<T>;
+
+// The lane type of a comparison's result: a signed integer as wide as T.
+template <class T>
+using Lane = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+
+// x in every lane. simd.hpp's splat adds x to a zero vector, an addition the compiler must keep
+// (-0 + 0 is +0); x - 0 is x for every x, so this one folds to a plain broadcast.
+template <class T>
+static inline Vec<T> broadcast(T x) { return x - Vec<T>{}; }
+
+template <class T>
+static void pack_points(const T* ys, int64_t m, int64_t dp, T* out) {
+    constexpr int W = kWidth<T>;
+    for (int64_t p0 = 0; p0 < m; p0 += W) {
+        T* panel = out + (p0 / W) * dp * W;
+        const int64_t w_end = std::min<int64_t>(W, m - p0);
+        for (int64_t l = 0; l < dp; ++l) {
+            T* row = panel + l * W;
+            for (int64_t w = 0; w < w_end; ++w) row[w] = ys[(p0 + w) * dp + l];
+            for (int64_t w = w_end; w < W; ++w) row[w] = T(0);
+        }
+    }
+}
+
+template <class T>
+static void pack_queries(const T* xs, int64_t n, int64_t dp, T* out) {
+    for (int64_t q0 = 0; q0 < n; q0 += kMR) {
+        T* panel = out + q0 * dp;
+        const int64_t r_end = std::min<int64_t>(kMR, n - q0);
+        for (int64_t l = 0; l < dp; ++l) {
+            T* row = panel + l * kMR;
+            for (int64_t r = 0; r < r_end; ++r) row[r] = xs[(q0 + r) * dp + l];
+            for (int64_t r = r_end; r < kMR; ++r) row[r] = T(0);
+        }
+    }
+}
+
+// One micro-panel (MR queries) against the panels [p0, p1).
+template <class T>
+static inline void sweep_micro_panel(const Sweep<T>& s, int64_t q0, int64_t p0, int64_t p1) {
+    constexpr int L = kLanes<T>;
+    constexpr int W = kWidth<T>;
+    const int64_t dp = s.dp;
+    const T* __restrict a = s.queries + q0 * dp;
+    T* thr = s.thr + q0;
+    for (int64_t p = p0; p < p1; ++p) {
+        const T* __restrict b = s.panels + p * dp * W;
+        Vec<T> acc0[kMR], acc1[kMR];
+#pragma GCC unroll 16
+        for (int r = 0; r < kMR; ++r) acc0[r] = acc1[r] = Vec<T>{};
+        for (int64_t l = 0; l < dp; ++l) {
+            const Vec<T> b0 = load<T>(b + l * W), b1 = load<T>(b + l * W + L);
+            const T* al = a + l * kMR;
+#pragma GCC unroll 16
+            for (int r = 0; r < kMR; ++r) {
+                const Vec<T> x = broadcast<T>(al[r]);
+                acc0[r] += x * b0;
+                acc1[r] += x * b1;
+            }
+        }
+        auto hit = vmin<T>(acc0[0], acc1[0]) <= broadcast<T>(thr[0]);
+#pragma GCC unroll 16
+        for (int r = 1; r < kMR; ++r) hit |= vmin<T>(acc0[r], acc1[r]) <= broadcast<T>(thr[r]);
+        if (__builtin_expect(any<Lane<T>>(hit), 0)) {
+            alignas(64) T tile[kMR * W];
+            uint32_t rows = 0;
+            for (int r = 0; r < kMR; ++r) {
+                store<T>(tile + r * W, acc0[r]);
+                store<T>(tile + r * W + L, acc1[r]);
+                if (any<Lane<T>>(vmin<T>(acc0[r], acc1[r]) <= broadcast<T>(thr[r]))) rows |= uint32_t(1) << r;
+            }
+            s.offer(s.ctx, q0, p, tile, rows);
+        }
+    }
+}
+
+// Chunks of panels that stay in L2 while every micro-panel of the block sweeps them.
+template <class T>
+static void sweep(const Sweep<T>& s) {
+    for (int64_t c0 = s.p0; c0 < s.p1; c0 += s.chunk) {
+        const int64_t c1 = std::min(s.p1, c0 + s.chunk);
+        for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) sweep_micro_panel<T>(s, q0, c0, c1);
+    }
+}
+
+template <class T>
+static constexpr ScreenFns<T> fns() {
+    return {kMR, kWidth<T>, &pack_points<T>, &pack_queries<T>, &sweep<T>};
+}
+
+static constexpr ScreenKernels screen_kernels() { return {fns<float>(), fns<double>()}; }
+
+}  // namespace argreduce::ARGREDUCE_ISA::screen

@@ -1,0 +1,211 @@
+// run_screen: the queries cut into blocks (and the points into ranges when there are fewer blocks
+// than threads), each (block, range) task swept by the instruction set's kernel on the pool's
+// threads, then every block's candidates filtered against its final thresholds.
+//
+// A task keeps, per query, the k smallest costs it has seen (a max-heap) and the threshold they
+// give: the k-th smallest plus twice the bound, rounded up to the cost dtype. Thresholds only
+// fall, so a pair under the final one was under every earlier one and was kept on the way.
+#include "screen.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <new>
+
+#include "../kernels/table.hpp"
+#include "../thread_pool.hpp"
+
+namespace argreduce::nearest {
+namespace {
+
+constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries: read once per chunk
+constexpr int64_t kChunkBytes = int64_t(256) << 10;  // a chunk of point panels: stays in L2
+constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
+
+// kth + 2 B rounded up to T: every cost at most kth + 2 B (real numbers) passes `cost <= t`.
+template <class T>
+T threshold(T kth, double B) {
+    if (!(kth < std::numeric_limits<T>::infinity())) return std::numeric_limits<T>::infinity();
+    double t = static_cast<double>(kth) + 2 * B;
+    t += std::fabs(t) * 0x1p-50;  // covers the rounding of the sum above
+    T f = static_cast<T>(t);
+    if (static_cast<double>(f) < t) f = std::nextafter(f, std::numeric_limits<T>::infinity());
+    return f;
+}
+
+template <class T>
+struct Hit {
+    int64_t q;  // in the block
+    int64_t j;  // point
+    T g;
+};
+
+template <class T>
+struct Task {
+    int64_t block = 0, range = 0;
+    int64_t q_begin = 0, nq = 0, k = 0, m = 0, width = 0;
+    const double* B = nullptr;
+    std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap
+    std::vector<int64_t> count;
+    std::vector<T> thr;  // padded to MR; -inf for padding rows
+    std::vector<Hit<T>> hits;
+    size_t compact_at = 4096;
+
+    void offer(int64_t q0, int64_t panel, const T* tile, uint32_t rows, int mr) {
+        for (int r = 0; r < mr; ++r) {
+            if (!(rows >> r & 1)) continue;
+            const int64_t q = q0 + r;
+            const T* row = tile + r * width;
+            const int64_t j0 = panel * width;
+            const int64_t w_end = std::min<int64_t>(width, m - j0);
+            for (int64_t w = 0; w < w_end; ++w)
+                if (row[w] <= thr[q]) take(q, j0 + w, row[w]);
+        }
+        if (hits.size() >= compact_at) compact();
+    }
+
+    void take(int64_t q, int64_t j, T g) {
+        hits.push_back({q, j, g});
+        T* h = heap.data() + q * k;
+        int64_t& c = count[q];
+        if (c < k) {
+            h[c++] = g;
+            std::push_heap(h, h + c);
+        } else if (g < h[0]) {
+            std::pop_heap(h, h + k);
+            h[k - 1] = g;
+            std::push_heap(h, h + k);
+        } else {
+            return;
+        }
+        if (c == k) thr[q] = threshold<T>(h[0], B[q_begin + q]);
+    }
+
+    // Drops the hits that the thresholds have since passed by: keeps memory near the final count.
+    void compact() {
+        hits.erase(std::remove_if(hits.begin(), hits.end(), [&](const Hit<T>& h) { return !(h.g <= thr[h.q]); }),
+                   hits.end());
+        compact_at = std::max<size_t>(compact_at, 2 * hits.size());
+    }
+};
+
+int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+}  // namespace
+
+template <class T>
+const ScreenFns<T>& screen_fns() {
+    if constexpr (std::is_same_v<T, float>)
+        return kernels().screen.f32;
+    else
+        return kernels().screen.f64;
+}
+
+template <class T>
+Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::vector<int64_t>& cols) {
+    const ScreenFns<T>& fns = screen_fns<T>();
+    const int64_t mr = fns.mr, width = fns.width;
+    const int threads = std::max(1, r.threads);
+    const int64_t k = std::max<int64_t>(1, r.k);
+    const int64_t row_bytes = std::max<int64_t>(1, r.dp) * static_cast<int64_t>(sizeof(T));
+    // Queries per block: as many as kBlockBytes and kHeapEntries allow, at least one micro-panel,
+    // and few enough that every thread gets a block when there are queries to go round.
+    int64_t mc = std::max(mr, kBlockBytes / row_bytes / mr * mr);
+    mc = std::min(mc, std::max(mr, kHeapEntries / k / mr * mr));
+    mc = std::min(mc, round_up((r.n + threads - 1) / threads, mr));
+    mc = std::max(mc, mr);
+    const int64_t blocks = (r.n + mc - 1) / mc;
+    const int64_t panels = (r.m + width - 1) / width;
+    // Fewer blocks than threads: each block's points are split into ranges, one task each.
+    const int64_t ranges = blocks >= threads ? 1 : std::min<int64_t>(panels, (threads + blocks - 1) / blocks);
+    const int64_t per_range = (panels + ranges - 1) / ranges;
+    const int64_t chunk = std::max<int64_t>(1, kChunkBytes / (row_bytes * width));
+
+    std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
+    std::atomic<int64_t> next{0};
+    std::atomic<bool> stop{false};
+    auto run_task = [&](Task<T>& t) {
+        std::vector<T> packed(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
+        fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, packed.data());
+        Sweep<T> s{packed.data(), t.nq, r.panels, t.range * per_range,
+                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, t.thr.data(),
+                   [](void* ctx, int64_t q0, int64_t panel, const T* tile, uint32_t rws) {
+                       auto* task = static_cast<std::pair<Task<T>*, int64_t>*>(ctx);
+                       task->first->offer(q0, panel, tile, rws, static_cast<int>(task->second));
+                   },
+                   nullptr};
+        std::pair<Task<T>*, int64_t> ctx{&t, mr};
+        s.ctx = &ctx;
+        if (s.p0 < s.p1) fns.sweep(s);
+    };
+    auto job = [&](int worker) {
+        for (;;) {
+            if (stop.load(std::memory_order_relaxed)) return;
+            if (worker == 0 && r.interrupted && r.interrupted()) {
+                stop = true;
+                return;
+            }
+            const int64_t i = next.fetch_add(1);
+            if (i >= static_cast<int64_t>(tasks.size())) return;
+            Task<T>& t = tasks[static_cast<size_t>(i)];
+            t.block = i / ranges;
+            t.range = i % ranges;
+            t.q_begin = t.block * mc;
+            t.nq = std::min(mc, r.n - t.q_begin);
+            t.k = k;
+            t.m = r.m;
+            t.width = width;
+            t.B = r.B;
+            t.heap.resize(static_cast<size_t>(t.nq * k));
+            t.count.assign(static_cast<size_t>(t.nq), 0);
+            t.thr.assign(static_cast<size_t>(round_up(t.nq, mr)), -std::numeric_limits<T>::infinity());
+            std::fill(t.thr.begin(), t.thr.begin() + t.nq, std::numeric_limits<T>::infinity());
+            run_task(t);
+        }
+    };
+    parallel_run(
+        static_cast<int>(std::min<int64_t>(threads, static_cast<int64_t>(tasks.size()))), job,
+        [&] {
+            if (r.interrupted && r.interrupted()) stop = true;
+        });
+    if (stop) return Status::Interrupted;
+
+    // The final threshold of each query: the k-th smallest cost of all its ranges' heaps together.
+    std::vector<T> pooled;
+    std::vector<T> final_thr;
+    for (int64_t b = 0; b < blocks; ++b) {
+        Task<T>* first = &tasks[static_cast<size_t>(b * ranges)];
+        const int64_t nq = first->nq;
+        final_thr.assign(static_cast<size_t>(nq), std::numeric_limits<T>::infinity());
+        for (int64_t q = 0; q < nq; ++q) {
+            pooled.clear();
+            for (int64_t g = 0; g < ranges; ++g) {
+                const Task<T>& t = first[g];
+                const T* h = t.heap.data() + q * k;
+                pooled.insert(pooled.end(), h, h + t.count[q]);
+            }
+            if (static_cast<int64_t>(pooled.size()) < k) continue;  // fewer than k points: keep all
+            std::nth_element(pooled.begin(), pooled.begin() + (k - 1), pooled.end());
+            final_thr[q] = threshold<T>(pooled[k - 1], r.B[first->q_begin + q]);
+        }
+        for (int64_t g = 0; g < ranges; ++g) {
+            Task<T>& t = first[g];
+            for (const Hit<T>& h : t.hits)
+                if (h.g <= final_thr[h.q]) {
+                    rows.push_back(t.q_begin + h.q);
+                    cols.push_back(h.j);
+                }
+            std::vector<Hit<T>>().swap(t.hits);
+            std::vector<T>().swap(t.heap);
+        }
+    }
+    return Status::Ok;
+}
+
+template const ScreenFns<float>& screen_fns<float>();
+template const ScreenFns<double>& screen_fns<double>();
+template Status run_screen<float>(const ScreenRequest<float>&, std::vector<int64_t>&, std::vector<int64_t>&);
+template Status run_screen<double>(const ScreenRequest<double>&, std::vector<int64_t>&, std::vector<int64_t>&);
+
+}  // namespace argreduce::nearest
