@@ -1,8 +1,8 @@
 // The screen's register-blocked kernel (BLIS style), compiled once per instruction set: MR queries
 // by two vectors of points, the MR x 2 accumulators in registers; each step broadcasts one factor
-// of each query and multiply-adds it with the point panel's two vectors. Once a tile's costs are
-// complete they are compared with the queries' thresholds in registers; only a tile with a cost
-// under its threshold leaves them (to Sweep::offer, in screen.cpp).
+// of each query and multiply-adds it with the point panel's two vectors. A chunk's costs go to an
+// L1 buffer, where each query's row is reduced to its minimum with vector instructions: only a row
+// whose minimum is under the query's threshold is looked at further (rare once it has settled).
 //
 // Rounding: each cost is one chain of dp multiply-adds (fused where the instruction set has FMA and
 // the compiler contracts, separate otherwise), in the order l = 0, 1, ..., dp - 1. screen.py's bound
@@ -11,6 +11,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include "../kernels/simd.hpp"
@@ -65,14 +66,14 @@ static void pack_queries(const T* xs, int64_t n, int64_t dp, T* out) {
     }
 }
 
-// One micro-panel (MR queries) against the panels [p0, p1).
+// The costs of one micro-panel (MR queries) against the panels [p0, p1), into the buffer: row r
+// of the micro-panel at buffer + r * stride, panel after panel.
 template <class T>
-static inline void sweep_micro_panel(const Sweep<T>& s, int64_t q0, int64_t p0, int64_t p1) {
+static inline void micro_panel_costs(const Sweep<T>& s, int64_t q0, int64_t p0, int64_t p1, int64_t stride) {
     constexpr int L = kLanes<T>;
     constexpr int W = kWidth<T>;
     const int64_t dp = s.dp;
     const T* __restrict a = s.queries + q0 * dp;
-    T* thr = s.thr + q0;
     for (int64_t p = p0; p < p1; ++p) {
         const T* __restrict b = s.panels + p * dp * W;
         Vec<T> acc0[kMR], acc1[kMR];
@@ -88,28 +89,60 @@ static inline void sweep_micro_panel(const Sweep<T>& s, int64_t q0, int64_t p0, 
                 acc1[r] += x * b1;
             }
         }
-        auto hit = vmin<T>(acc0[0], acc1[0]) <= broadcast<T>(thr[0]);
+        T* out = s.buffer + (p - p0) * W;
 #pragma GCC unroll 16
-        for (int r = 1; r < kMR; ++r) hit |= vmin<T>(acc0[r], acc1[r]) <= broadcast<T>(thr[r]);
-        if (__builtin_expect(any<Lane<T>>(hit), 0)) {
-            alignas(64) T tile[kMR * W];
-            uint32_t rows = 0;
-            for (int r = 0; r < kMR; ++r) {
-                store<T>(tile + r * W, acc0[r]);
-                store<T>(tile + r * W + L, acc1[r]);
-                if (any<Lane<T>>(vmin<T>(acc0[r], acc1[r]) <= broadcast<T>(thr[r]))) rows |= uint32_t(1) << r;
-            }
-            s.offer(s.ctx, q0, p, tile, rows);
+        for (int r = 0; r < kMR; ++r) {
+            store<T>(out + r * stride, acc0[r]);
+            store<T>(out + r * stride + L, acc1[r]);
         }
     }
+}
+
+// Query q's n costs of points j0, j0 + 1, ...: ranked, then the pairs under the threshold emitted.
+template <class T>
+static inline void select_row(const Sweep<T>& s, int64_t q, const T* row, int64_t n, int64_t j0) {
+    constexpr int L = kLanes<T>;
+    const int64_t nv = n / L * L;
+    Vec<T> mv = broadcast<T>(std::numeric_limits<T>::infinity());
+    for (int64_t i = 0; i < nv; i += L) mv = vmin<T>(mv, load<T>(row + i));
+    T mn = hmin<T>(mv);
+    for (int64_t i = nv; i < n; ++i) mn = row[i] < mn ? row[i] : mn;
+    if (!(mn <= s.thr[q])) return;  // the common case once the threshold has settled
+    if (s.k == 1) {
+        if (mn < s.best[q]) {
+            s.best[q] = mn;
+            s.thr[q] = nearest::threshold<T>(mn, s.B[q]);
+        }
+    } else {
+        for (int64_t i = 0; i < nv; i += L)
+            if (any<Lane<T>>(load<T>(row + i) <= broadcast<T>(s.thr[q])))
+                for (int64_t w = i; w < i + L; ++w)
+                    if (row[w] <= s.thr[q]) s.rank(s.ctx, q, row[w]);
+        for (int64_t w = nv; w < n; ++w)
+            if (row[w] <= s.thr[q]) s.rank(s.ctx, q, row[w]);
+    }
+    const T t = s.thr[q];
+    for (int64_t i = 0; i < nv; i += L)
+        if (any<Lane<T>>(load<T>(row + i) <= broadcast<T>(t)))
+            for (int64_t w = i; w < i + L; ++w)
+                if (row[w] <= t) s.emit(s.ctx, q, j0 + w, row[w]);
+    for (int64_t w = nv; w < n; ++w)
+        if (row[w] <= t) s.emit(s.ctx, q, j0 + w, row[w]);
 }
 
 // Chunks of panels that stay in L2 while every micro-panel of the block sweeps them.
 template <class T>
 static void sweep(const Sweep<T>& s) {
+    constexpr int W = kWidth<T>;
+    const int64_t stride = s.chunk * W;
     for (int64_t c0 = s.p0; c0 < s.p1; c0 += s.chunk) {
         const int64_t c1 = std::min(s.p1, c0 + s.chunk);
-        for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) sweep_micro_panel<T>(s, q0, c0, c1);
+        const int64_t n = std::min((c1 - c0) * W, s.m - c0 * W);  // the last panel's padding left out
+        for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) {
+            micro_panel_costs<T>(s, q0, c0, c1, stride);
+            const int64_t rows = std::min<int64_t>(kMR, s.nq - q0);
+            for (int64_t r = 0; r < rows; ++r) select_row<T>(s, q0 + r, s.buffer + r * stride, n, c0 * W);
+        }
     }
 }
 

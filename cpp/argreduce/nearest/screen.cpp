@@ -21,18 +21,8 @@ namespace {
 
 constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries: read once per chunk
 constexpr int64_t kChunkBytes = int64_t(256) << 10;  // a chunk of point panels: stays in L2
+constexpr int64_t kChunkPanels = 16;                 // and its costs, MR x 16 panels, stay in L1
 constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
-
-// kth + 2 B rounded up to T: every cost at most kth + 2 B (real numbers) passes `cost <= t`.
-template <class T>
-T threshold(T kth, double B) {
-    if (!(kth < std::numeric_limits<T>::infinity())) return std::numeric_limits<T>::infinity();
-    double t = static_cast<double>(kth) + 2 * B;
-    t += std::fabs(t) * 0x1p-50;  // covers the rounding of the sum above
-    T f = static_cast<T>(t);
-    if (static_cast<double>(f) < t) f = std::nextafter(f, std::numeric_limits<T>::infinity());
-    return f;
-}
 
 template <class T>
 struct Hit {
@@ -46,27 +36,18 @@ struct Task {
     int64_t block = 0, range = 0;
     int64_t q_begin = 0, nq = 0, k = 0, m = 0, width = 0;
     const double* B = nullptr;
-    std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap
+    std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (k = 1: the minimum)
     std::vector<int64_t> count;
-    std::vector<T> thr;  // padded to MR; -inf for padding rows
+    std::vector<T> thr;
     std::vector<Hit<T>> hits;
     size_t compact_at = 4096;
 
-    void offer(int64_t q0, int64_t panel, const T* tile, uint32_t rows, int mr) {
-        for (int r = 0; r < mr; ++r) {
-            if (!(rows >> r & 1)) continue;
-            const int64_t q = q0 + r;
-            const T* row = tile + r * width;
-            const int64_t j0 = panel * width;
-            const int64_t w_end = std::min<int64_t>(width, m - j0);
-            for (int64_t w = 0; w < w_end; ++w)
-                if (row[w] <= thr[q]) take(q, j0 + w, row[w]);
-        }
+    void emit(int64_t q, int64_t j, T g) {
+        hits.push_back({q, j, g});
         if (hits.size() >= compact_at) compact();
     }
 
-    void take(int64_t q, int64_t j, T g) {
-        hits.push_back({q, j, g});
+    void rank(int64_t q, T g) {
         T* h = heap.data() + q * k;
         int64_t& c = count[q];
         if (c < k) {
@@ -120,7 +101,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     // Fewer blocks than threads: each block's points are split into ranges, one task each.
     const int64_t ranges = blocks >= threads ? 1 : std::min<int64_t>(panels, (threads + blocks - 1) / blocks);
     const int64_t per_range = (panels + ranges - 1) / ranges;
-    const int64_t chunk = std::max<int64_t>(1, kChunkBytes / (row_bytes * width));
+    const int64_t chunk = std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kChunkPanels);
 
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
     std::atomic<int64_t> next{0};
@@ -128,15 +109,12 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     auto run_task = [&](Task<T>& t) {
         std::vector<T> packed(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
         fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, packed.data());
-        Sweep<T> s{packed.data(), t.nq, r.panels, t.range * per_range,
-                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, t.thr.data(),
-                   [](void* ctx, int64_t q0, int64_t panel, const T* tile, uint32_t rws) {
-                       auto* task = static_cast<std::pair<Task<T>*, int64_t>*>(ctx);
-                       task->first->offer(q0, panel, tile, rws, static_cast<int>(task->second));
-                   },
-                   nullptr};
-        std::pair<Task<T>*, int64_t> ctx{&t, mr};
-        s.ctx = &ctx;
+        std::vector<T> buffer(static_cast<size_t>(mr * chunk * width));
+        Sweep<T> s{packed.data(), t.nq, r.panels, r.m, t.range * per_range,
+                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, buffer.data(), t.thr.data(),
+                   t.heap.data(), r.B + t.q_begin,
+                   [](void* ctx, int64_t q, T g) { static_cast<Task<T>*>(ctx)->rank(q, g); },
+                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
         if (s.p0 < s.p1) fns.sweep(s);
     };
     auto job = [&](int worker) {
@@ -157,10 +135,9 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             t.m = r.m;
             t.width = width;
             t.B = r.B;
-            t.heap.resize(static_cast<size_t>(t.nq * k));
-            t.count.assign(static_cast<size_t>(t.nq), 0);
-            t.thr.assign(static_cast<size_t>(round_up(t.nq, mr)), -std::numeric_limits<T>::infinity());
-            std::fill(t.thr.begin(), t.thr.begin() + t.nq, std::numeric_limits<T>::infinity());
+            t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
+            t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
+            t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
             run_task(t);
         }
     };

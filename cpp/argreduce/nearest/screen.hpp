@@ -9,7 +9,9 @@
 // pairs returned are exactly those whose cost is at most the final threshold, a function of the
 // query's costs alone. Threads only change which pairs were looked at on the way.
 #pragma once
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <functional>
 #include <vector>
 
@@ -17,20 +19,40 @@
 
 namespace argreduce::nearest {
 
+// kth + 2 B rounded up to T: every cost at most kth + 2 B (as real numbers) passes `cost <= t`.
+// Static: each instruction set's translation unit keeps its own copy (no mixing at link time).
+template <class T>
+static inline T threshold(T kth, double B) {
+    if (!(kth < std::numeric_limits<T>::infinity())) return std::numeric_limits<T>::infinity();
+    double t = static_cast<double>(kth) + 2 * B;
+    t += std::fabs(t) * 0x1p-50;  // covers the rounding of the sum above
+    T f = static_cast<T>(t);
+    if (static_cast<double>(f) < t) f = std::nextafter(f, std::numeric_limits<T>::infinity());
+    return f;
+}
+
 // What the per-instruction-set code (kernel.hpp) is handed for one task: a block of queries packed
-// into micro-panels, a range of point panels, and the block's thresholds. It calls `offer` for each
-// register tile where some query's cost fell under its threshold, with the tile (MR rows of W costs)
-// and a bit per row that has such a cost; offer may lower the thresholds.
+// into micro-panels, a range of point panels, and the block's running state. For each chunk of
+// panels and micro-panel it computes the costs into `buffer`, then, per query, ranks the costs
+// under the threshold (k = 1: the running minimum `best`, kept here; k > 1: `rank`, which keeps a
+// heap and lowers thr) and only then emits the pairs under the lowered threshold: a pair above it
+// cannot pass the final threshold, which is lower still.
 template <class T>
 struct Sweep {
     const T* queries;  // nq rounded up to MR queries: micro-panel r holds dp x MR values, l-major
-    int64_t nq;        // queries in the block (rows past it are padding: their threshold is -inf)
+    int64_t nq;        // queries in the block
     const T* panels;   // all points: panel p holds dp x W values, l-major, zeros past the last point
+    int64_t m;         // points (the rest of the last panel is padding)
     int64_t p0, p1;    // the panels this task sweeps
     int64_t dp;        // factors per vector
-    int64_t chunk;     // panels per cache chunk: a chunk stays in L2 while every micro-panel sweeps it
-    T* thr;            // per query (padded to MR): a cost above it cannot be among the k best
-    void (*offer)(void* ctx, int64_t q0, int64_t panel, const T* tile, uint32_t rows);
+    int64_t chunk;     // panels per chunk: the chunk stays in L2, its costs (MR x chunk x W) in L1
+    int64_t k;
+    T* buffer;         // MR x chunk x W costs
+    T* thr;            // per query: a cost above it cannot be among the k best
+    T* best;           // per query, k = 1: the smallest cost so far
+    const double* B;   // per query bound
+    void (*rank)(void* ctx, int64_t q, T g);             // k > 1: a cost under thr[q]
+    void (*emit)(void* ctx, int64_t q, int64_t j, T g);  // a candidate pair
     void* ctx;
 };
 
