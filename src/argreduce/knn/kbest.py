@@ -58,10 +58,9 @@ class KBest:
         every possible best); only the rows with several go through the general merge."""
         self.fresh = False
         one = counts[r] == 1
-        order = np.argsort(r[one], kind="stable")
-        rows = r[one][order]
-        self.hi[rows, 0], self.lo[rows, 0], self.err[rows, 0] = hi[one][order], lo[one][order], err[one][order]
-        self.idx[rows, 0] = c[one][order]
+        rows = r[one]  # each once
+        self.hi[rows, 0], self.lo[rows, 0], self.err[rows, 0] = hi[one], lo[one], err[one]
+        self.idx[rows, 0] = c[one]
         many = np.flatnonzero(counts > 1)
         if many.size == 0:
             return
