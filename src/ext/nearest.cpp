@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "argreduce/nearest/screen.hpp"
+#include "argreduce/nearest/shift.hpp"
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -63,6 +64,19 @@ std::pair<Int64Result, Int64Result> screen(Matrix<T> xs, Flat<T> panels, int64_t
     return {owned(std::move(rows)), owned(std::move(cols))};
 }
 
+// The rows of `a` (n, d) into the first d columns of `out` (n, d + 1) and their norms into n2.
+template <class In, class Out>
+void shift_rows(Matrix<In> a, double s, Flat<double> cs, double factor,
+                nb::ndarray<Out, nb::ndim<2>, nb::c_contig, nb::device::cpu> out,
+                nb::ndarray<double, nb::ndim<1>, nb::c_contig, nb::device::cpu> n2) {
+    const int64_t n = static_cast<int64_t>(a.shape(0)), d = static_cast<int64_t>(a.shape(1));
+    if (static_cast<int64_t>(cs.shape(0)) != d || static_cast<int64_t>(out.shape(0)) != n ||
+        static_cast<int64_t>(out.shape(1)) != d + 1 || static_cast<int64_t>(n2.shape(0)) != n)
+        throw nb::value_error("argreduce core: shift_rows shapes do not match");
+    nb::gil_scoped_release release;
+    argreduce::nearest::shift_rows<In, Out>(a.data(), n, d, s, cs.data(), factor, out.data(), d + 1, n2.data());
+}
+
 }  // namespace
 
 void bind_nearest(nb::module_& m) {
@@ -74,6 +88,11 @@ void bind_nearest(nb::module_& m) {
         "of row i's k-th smallest cost.";
     m.def("nearest_screen", &screen<float>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
     m.def("nearest_screen", &screen<double>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
+    const char* shift_doc = "fl(a * s - cs) * factor into out[:, :d], the rounded rows' squared norms into n2.";
+    m.def("nearest_shift_rows", &shift_rows<float, float>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
+    m.def("nearest_shift_rows", &shift_rows<double, float>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
+    m.def("nearest_shift_rows", &shift_rows<float, double>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
+    m.def("nearest_shift_rows", &shift_rows<double, double>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
     m.def(
         "nearest_geometry",
         [](bool wide) {

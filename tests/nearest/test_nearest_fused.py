@@ -156,3 +156,17 @@ def test_single_query_single_point_and_k_equal_to_m(metric):
     y = rng.integers(-1, 2, size=(37, 4)).astype(np.float32)
     check(x, y, 37, metric)
     check(rng.integers(-1, 2, size=(5, 4)).astype(np.float64), y.astype(np.float64), 37, metric)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_native_shift_equals_the_numpy_chunks(dtype):
+    """The one-pass native factors (contiguous rows) equal the NumPy chunk loop (any other layout)."""
+    rng = np.random.default_rng(8)
+    a = (1e6 + rng.standard_normal((300, 7))).astype(dtype)
+    cs = rng.standard_normal(7) * 1e-3
+    native = screen._shifted_rows(a, 2.0**-22, cs, np.dtype(np.float32), -2.0)
+    strided = np.asfortranarray(a)
+    assert not strided.flags.c_contiguous
+    chunks = screen._shifted_rows(strided, 2.0**-22, cs, np.dtype(np.float32), -2.0)
+    assert np.array_equal(native[0][:, :7], chunks[0][:, :7])
+    np.testing.assert_allclose(native[1], chunks[1], rtol=1e-14)

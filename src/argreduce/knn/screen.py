@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _core
+
 
 def _gamma(n: int, u: float) -> float:
     return n * u / (1 - n * u)
@@ -64,9 +66,8 @@ def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
     c = _mean_rows(y)
     s = _shift_scale(x, y, c)
     cs = c * s  # the common point, scaled: the same for queries and points
-    xa, nx = _shifted_rows(x, s, cs, dtype)
-    ya, ny = _shifted_rows(y, s, cs, dtype)
-    xa[:, :d] *= -2  # exact
+    xa, nx = _shifted_rows(x, s, cs, dtype, -2.0)  # times -2: exact
+    ya, ny = _shifted_rows(y, s, cs, dtype, 1.0)
     xa[:, d] = 1
     ya[:, d] = ny.astype(dtype)
     A = np.sqrt(nx) * (1 + 1e-10)
@@ -113,11 +114,16 @@ def _shift_scale(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> float:
     return math.ldexp(1.0, -e)
 
 
-def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, d + 1) factors holding fl(a*s - cs) in the first d columns, and those rows' |.|^2."""
+def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype,
+                  factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, d + 1) factors holding fl(a*s - cs) * factor in the first d columns, and the squared
+    norms of the rows fl(a*s - cs). One native pass for contiguous float rows, else NumPy chunks."""
     n, d = a.shape
     out = np.empty((n, d + 1), dtype=dtype)
     n2 = np.empty(n)
+    if a.dtype in (np.float32, np.float64) and a.flags.c_contiguous:
+        _core.nearest_shift_rows(a, float(s), np.ascontiguousarray(cs, dtype=np.float64), factor, out, n2)
+        return out, n2
     step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, d))
     for r in range(0, n, step):
         t = np.multiply(a[r : r + step], s, dtype=np.float64)
@@ -125,6 +131,7 @@ def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype) -> tuple[np.nd
         out[r : r + step, :d] = t
         rr = out[r : r + step, :d].astype(np.float64)
         n2[r : r + step] = np.einsum("ij,ij->i", rr, rr)
+        out[r : r + step, :d] *= factor
     return out, n2
 
 
