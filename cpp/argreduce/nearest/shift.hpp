@@ -7,21 +7,10 @@
 
 namespace argreduce::nearest {
 
+// Defined in shift.cpp (part of the core library, built with its optimisation flags) for float and
+// double rows and results.
 template <class In, class Out>
 void shift_rows(const In* a, int64_t n, int64_t d, double s, const double* cs, double factor, Out* out,
-                int64_t out_stride, double* n2) {
-    for (int64_t i = 0; i < n; ++i) {
-        const In* row = a + i * d;
-        Out* o = out + i * out_stride;
-        double acc = 0;
-        for (int64_t l = 0; l < d; ++l) {
-            const Out v = static_cast<Out>(static_cast<double>(row[l]) * s - cs[l]);
-            const double w = static_cast<double>(v);
-            acc += w * w;
-            o[l] = static_cast<Out>(w * factor);
-        }
-        n2[i] = acc;
-    }
-}
+                int64_t out_stride, double* n2);
 
 }  // namespace argreduce::nearest
