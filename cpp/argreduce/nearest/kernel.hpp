@@ -98,15 +98,45 @@ static inline void micro_panel_costs(const Sweep<T>& s, int64_t q0, int64_t p0, 
     }
 }
 
+// Whether any lane of a comparison's result is set: an OR tree over the lanes (simd.hpp's any()
+// goes through eight 64-bit words, several times the instructions on 64-byte vectors).
+template <int N, class K>
+static inline Vec<K> or_lanes(Vec<K> v) {
+    if constexpr (N > 1) {
+        v = or_lanes<N / 2, K>(v);
+        return v | swap_lanes<N / 2, K>(v);
+    } else {
+        return v;
+    }
+}
+
+template <class T>
+static inline bool any_set(Vec<Lane<T>> mask) { return or_lanes<kLanes<T>, Lane<T>>(mask)[0] != 0; }
+
+// Whether any of the four vectors at row[i .. i + 4L) is at most t: one mask test for four compares.
+template <class T>
+static inline bool any_at_most(const T* row, T t) {
+    constexpr int L = kLanes<T>;
+    const Vec<T> tv = broadcast<T>(t);
+    return any_set<T>((load<T>(row) <= tv) | (load<T>(row + L) <= tv) | (load<T>(row + 2 * L) <= tv) |
+                        (load<T>(row + 3 * L) <= tv));
+}
+
 // Query q's n costs of points j0, j0 + 1, ...: ranked, then the pairs under the threshold emitted.
 template <class T>
 static inline void select_row(const Sweep<T>& s, int64_t q, const T* row, int64_t n, int64_t j0) {
     constexpr int L = kLanes<T>;
-    const int64_t nv = n / L * L;
-    Vec<T> mv = broadcast<T>(std::numeric_limits<T>::infinity());
-    for (int64_t i = 0; i < nv; i += L) mv = vmin<T>(mv, load<T>(row + i));
-    T mn = hmin<T>(mv);
-    for (int64_t i = nv; i < n; ++i) mn = row[i] < mn ? row[i] : mn;
+    constexpr int G = 4 * L;  // costs per mask test
+    const int64_t nv = n / L * L, ng = n / G * G;
+    Vec<T> m0 = broadcast<T>(std::numeric_limits<T>::infinity()), m1 = m0;  // two chains: latency
+    int64_t i = 0;
+    for (; i + 2 * L <= nv; i += 2 * L) {
+        m0 = vmin<T>(m0, load<T>(row + i));
+        m1 = vmin<T>(m1, load<T>(row + i + L));
+    }
+    if (i < nv) m0 = vmin<T>(m0, load<T>(row + i));
+    T mn = segment_min<L, T>(vmin<T>(m0, m1))[0];
+    for (int64_t w = nv; w < n; ++w) mn = row[w] < mn ? row[w] : mn;
     if (!(mn <= s.thr[q])) return;  // the common case once the threshold has settled
     if (s.k == 1) {
         if (mn < s.best[q]) {
@@ -114,27 +144,31 @@ static inline void select_row(const Sweep<T>& s, int64_t q, const T* row, int64_
             s.thr[q] = nearest::threshold<T>(mn, s.B[q]);
         }
     } else {
-        for (int64_t i = 0; i < nv; i += L)
-            if (any<Lane<T>>(load<T>(row + i) <= broadcast<T>(s.thr[q])))
-                for (int64_t w = i; w < i + L; ++w)
+        for (int64_t i = 0; i < n; i += G)
+            if (i >= ng || any_at_most<T>(row + i, s.thr[q]))
+                for (int64_t w = i, e = std::min(n, i + G); w < e; ++w)
                     if (row[w] <= s.thr[q]) s.rank(s.ctx, q, row[w]);
-        for (int64_t w = nv; w < n; ++w)
-            if (row[w] <= s.thr[q]) s.rank(s.ctx, q, row[w]);
     }
     const T t = s.thr[q];
-    for (int64_t i = 0; i < nv; i += L)
-        if (any<Lane<T>>(load<T>(row + i) <= broadcast<T>(t)))
-            for (int64_t w = i; w < i + L; ++w)
+    for (int64_t g = 0; g < n; g += G) {
+        if (g < ng && !any_at_most<T>(row + g, t)) continue;
+        for (int64_t v = g, e = std::min(n, g + G); v < e; v += L) {
+            if (v + L <= nv && !any_set<T>(load<T>(row + v) <= broadcast<T>(t))) continue;
+            for (int64_t w = v, we = std::min(e, v + L); w < we; ++w)
                 if (row[w] <= t) s.emit(s.ctx, q, j0 + w, row[w]);
-    for (int64_t w = nv; w < n; ++w)
-        if (row[w] <= t) s.emit(s.ctx, q, j0 + w, row[w]);
+        }
+    }
 }
+
+// The panels of the task's first chunk (no chunk is longer).
+template <class T>
+static inline int64_t c1_max(const Sweep<T>& s) { return std::min(s.p1, s.p0 + s.chunk); }
 
 // Chunks of panels that stay in L2 while every micro-panel of the block sweeps them.
 template <class T>
 static void sweep(const Sweep<T>& s) {
     constexpr int W = kWidth<T>;
-    const int64_t stride = s.chunk * W;
+    const int64_t stride = (c1_max(s) - s.p0) * W + kLanes<T>;  // one vector more: rows not 2^k apart
     for (int64_t c0 = s.p0; c0 < s.p1; c0 += s.chunk) {
         const int64_t c1 = std::min(s.p1, c0 + s.chunk);
         const int64_t n = std::min((c1 - c0) * W, s.m - c0 * W);  // the last panel's padding left out

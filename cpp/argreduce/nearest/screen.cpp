@@ -109,7 +109,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     auto run_task = [&](Task<T>& t) {
         std::vector<T> packed(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
         fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, packed.data());
-        std::vector<T> buffer(static_cast<size_t>(mr * chunk * width));
+        std::vector<T> buffer(static_cast<size_t>(mr * (chunk * width + width)));  // kernel.hpp pads rows
         Sweep<T> s{packed.data(), t.nq, r.panels, r.m, t.range * per_range,
                    std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, buffer.data(), t.thr.data(),
                    t.heap.data(), r.B + t.q_begin,
