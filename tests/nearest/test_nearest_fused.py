@@ -170,3 +170,18 @@ def test_native_shift_equals_the_numpy_chunks(dtype):
     chunks = screen._shifted_rows(strided, 2.0**-22, cs, np.dtype(np.float32), -2.0)
     assert np.array_equal(native[0][:, :7], chunks[0][:, :7])
     np.testing.assert_allclose(native[1], chunks[1], rtol=1e-14)
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_one_block_split_over_threads_by_queries(k, monkeypatch):
+    """A block with enough queries: the core gives each thread its own queries; same answer."""
+    rng = np.random.default_rng(k)
+    y = rng.integers(-2, 3, size=(700, 3)).astype(np.float32)
+    x = rng.integers(-2, 3, size=(500, 3)).astype(np.float32)
+    monkeypatch.setattr(threads, "_override", 1)
+    want = ar.nearest(x, y, k)
+    for n_threads in (2, 3):
+        monkeypatch.setattr(threads, "_override", n_threads)
+        got = ar.nearest(x, y, k)
+        assert got.indices.tolist() == want.indices.tolist()
+    assert want.indices[:6].tolist() == reference(x[:6], y, k, "sqeuclidean")[0]

@@ -144,9 +144,9 @@ static inline void select_row(const Sweep<T>& s, int64_t q, const T* row, int64_
             s.thr[q] = nearest::threshold<T>(mn, s.B[q]);
         }
     } else {
-        for (int64_t i = 0; i < n; i += G)
-            if (i >= ng || any_at_most<T>(row + i, s.thr[q]))
-                for (int64_t w = i, e = std::min(n, i + G); w < e; ++w)
+        for (int64_t g = 0; g < n; g += G)  // thr[q] falls as rank() fills the heap
+            if (g >= ng || any_at_most<T>(row + g, s.thr[q]))
+                for (int64_t w = g, e = std::min(n, g + G); w < e; ++w)
                     if (row[w] <= s.thr[q]) s.rank(s.ctx, q, row[w]);
     }
     const T t = s.thr[q];

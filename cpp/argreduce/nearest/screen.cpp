@@ -23,18 +23,19 @@ constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries:
 constexpr int64_t kChunkBytes = int64_t(256) << 10;  // a chunk of point panels: stays in L2
 constexpr int64_t kChunkPanels = 16;                 // and its costs, MR x 16 panels, stay in L1
 constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
+constexpr int64_t kSplitQueries = 8;                 // micro-panels per thread before queries are split
 
 template <class T>
 struct Hit {
-    int64_t q;  // in the block
-    int64_t j;  // point
+    int32_t q;  // in the block (a block has fewer than 2^31 queries)
     T g;
+    int64_t j;  // point
 };
 
 template <class T>
 struct Task {
     int64_t block = 0, range = 0;
-    int64_t q_begin = 0, nq = 0, k = 0, m = 0, width = 0;
+    int64_t q_begin = 0, nq = 0, k = 0;
     const double* B = nullptr;
     std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (k = 1: the minimum)
     std::vector<int64_t> count;
@@ -43,7 +44,7 @@ struct Task {
     size_t compact_at = 4096;
 
     void emit(int64_t q, int64_t j, T g) {
-        hits.push_back({q, j, g});
+        hits.push_back({static_cast<int32_t>(q), g, j});
         if (hits.size() >= compact_at) compact();
     }
 
@@ -94,7 +95,10 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     // and few enough that every thread gets a block when there are queries to go round.
     int64_t mc = std::max(mr, kBlockBytes / row_bytes / mr * mr);
     mc = std::min(mc, std::max(mr, kHeapEntries / k / mr * mr));
-    mc = std::min(mc, round_up((r.n + threads - 1) / threads, mr));
+    if (r.n >= threads * kSplitQueries * mr)  // enough queries: every thread takes blocks of them
+        mc = std::min(mc, round_up((r.n + threads - 1) / threads, mr));
+    else  // few: one block, whose points the threads split (each point read once)
+        mc = std::min(mc, round_up(r.n, mr));
     mc = std::max(mc, mr);
     const int64_t blocks = (r.n + mc - 1) / mc;
     const int64_t panels = (r.m + width - 1) / width;
@@ -132,8 +136,6 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             t.q_begin = t.block * mc;
             t.nq = std::min(mc, r.n - t.q_begin);
             t.k = k;
-            t.m = r.m;
-            t.width = width;
             t.B = r.B;
             t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
             t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
