@@ -10,8 +10,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <exception>
 #include <limits>
-#include <new>
+#include <mutex>
 
 #include "../kernels/table.hpp"
 #include "../thread_pool.hpp"
@@ -121,7 +122,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
                    [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
         if (s.p0 < s.p1) fns.sweep(s);
     };
-    auto job = [&](int worker) {
+    auto work = [&](int worker) {
         for (;;) {
             if (stop.load(std::memory_order_relaxed)) return;
             if (worker == 0 && r.interrupted && r.interrupted()) {
@@ -143,11 +144,25 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             run_task(t);
         }
     };
+    // An exception on a worker (std::bad_alloc) must not escape its thread: the first one is kept,
+    // the others stop, and the calling thread rethrows it (nanobind makes it a MemoryError).
+    std::exception_ptr failure;
+    std::mutex failure_lock;
+    auto job = [&](int worker) {
+        try {
+            work(worker);
+        } catch (...) {
+            std::lock_guard<std::mutex> g(failure_lock);
+            if (!failure) failure = std::current_exception();
+            stop = true;
+        }
+    };
     parallel_run(
         static_cast<int>(std::min<int64_t>(threads, static_cast<int64_t>(tasks.size()))), job,
         [&] {
             if (r.interrupted && r.interrupted()) stop = true;
         });
+    if (failure) std::rethrow_exception(failure);
     if (stop) return Status::Interrupted;
 
     // The final threshold of each query: the k-th smallest cost of all its ranges' heaps together.
