@@ -86,8 +86,14 @@ MAX_BLOCK_ROWS = 1 << 16  # more blocks for many cheap queries: the Python re-ch
 
 def _block_rows(n: int, m: int, dp: int, threads: int) -> int:
     """Queries per block: BLOCK_MULADDS of work, from 256 (so the points are read few times) to
-    MAX_BLOCK_ROWS, and at least one block per thread when there are enough queries."""
+    MAX_BLOCK_ROWS, at least one block per thread when there are enough queries, and as many
+    blocks as a multiple of the thread count."""
     b = min(max(256, BLOCK_MULADDS // max(1, m * dp)), MAX_BLOCK_ROWS)
     if n >= 2048 * threads:
         b = min(b, -(-n // threads))
-    return max(1, min(b, n))
+    b = max(1, min(b, n))
+    blocks = -(-n // b)
+    if blocks > 1:  # a multiple of the thread count, in equal blocks: no thread idles at the end
+        blocks = -(-blocks // threads) * threads
+        b = -(-n // blocks)
+    return b
