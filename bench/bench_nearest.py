@@ -198,7 +198,7 @@ def report(rows, exact_rows, peak, sgemm, args, threads) -> str:
     lines = [
         "# argreduce.nearest vs CPU nearest-neighbour tools",
         "",
-        f"`python bench/bench_nearest.py{' --quick' if args.quick else ''}` — float32 data (standard "
+        f"`python bench/bench_nearest.py{''.join(' ' + a for a in args.argv)}` — float32 data (standard "
         f"normal), median of {args.rounds} interleaved rounds, seconds; {threads} threads; load average "
         f"at the end {load_average()}.",
         "",
@@ -236,6 +236,7 @@ def main(argv=None) -> int:
     p.add_argument("--offset", type=float, default=100.0)
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / "nearest.md"))
     args = p.parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else list(argv)  # the command, for the report
     if args.quick:
         args.n, args.m, args.kmeans_n, args.rounds = 200, 5000, 5000, 1
     threads = ar.get_num_threads()

@@ -24,6 +24,7 @@ SUITES = [
     "test_topk.py::test_topk_matches_the_stable_reference",
     "test_topk.py::test_where_leaves_elements_out",
     "test_isa.py::test_the_pinned_isa_is_in_use",
+    "nearest/test_nearest_fused.py",
 ]
 
 

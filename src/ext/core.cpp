@@ -20,6 +20,7 @@
 #include "argreduce/read_probe.hpp"
 #include "argreduce/topk/topk.hpp"
 #include "fast_path.hpp"
+#include "nearest.hpp"
 #include "run_from_python.hpp"
 
 namespace nb = nanobind;
@@ -208,5 +209,6 @@ NB_MODULE(_core, m) {
     m.def("dtypes", &dtypes, "The core's dtypes: (name, itemsize, kind), from the one list in dtype.hpp.");
     m.def("rules", &rules, "The core's rules (rule.hpp) in the order reduce() numbers them.");
     m.def("empty_table_slots", &empty_table_slots, "Kernel table slots left empty (tests: must be none).");
+    bind_nearest(m);
     m.attr("MAX_DIMS") = argreduce::kMaxDims;
 }

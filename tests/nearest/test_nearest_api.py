@@ -11,7 +11,7 @@ from nearest_reference import reference
 
 import argreduce as ar
 from argreduce import threads
-from argreduce.knn import screen
+from argreduce.knn import search
 
 METRICS = ["sqeuclidean", "euclidean", "cosine", "dot"]
 
@@ -109,15 +109,16 @@ def test_bfloat16_and_float16_results_keep_their_dtype(xy):
 
 
 @pytest.mark.parametrize("metric", METRICS)
-def test_same_answer_for_any_threads_and_tiles(metric, monkeypatch):
+def test_same_answer_for_any_threads_and_blocks(metric, monkeypatch):
     rng = np.random.default_rng(9)
     y = rng.integers(-2, 3, size=(200, 4)).astype(np.float32)  # many exact ties
     x = rng.integers(-2, 3, size=(40, 4)).astype(np.float32)
     monkeypatch.setattr(threads, "_override", 1)
     want = ar.nearest(x, y, 7, metric=metric)
-    for n_threads, tile in ((2, 1 << 22), (2, 64), (1, 8), (3, 200)):
+    for n_threads, rows in ((2, 1 << 16), (2, 3), (1, 8), (3, 13)):
         monkeypatch.setattr(threads, "_override", n_threads)
-        monkeypatch.setattr(screen, "TILE_ELEMENTS", tile)
+        monkeypatch.setattr(search, "BLOCK_MULADDS", 1)
+        monkeypatch.setattr(search, "MAX_BLOCK_ROWS", rows)
         got = ar.nearest(x, y, 7, metric=metric)
         assert got.indices.tolist() == want.indices.tolist()
         assert got.distances.tolist() == want.distances.tolist()

@@ -6,6 +6,7 @@
 #include "../dtype.hpp"
 #include "../partial.hpp"
 #include "../rule.hpp"
+#include "../nearest/screen.hpp"
 
 namespace argreduce {
 
@@ -65,6 +66,7 @@ struct Kernels {
 struct KernelTable {
     const char* isa;
     Kernels k[kDTypeCount][kRuleCount];
+    nearest::ScreenKernels screen;  // nearest/kernel.hpp: the nearest-neighbour screen
     const Kernels& get(DType t, Rule r) const { return k[static_cast<int>(t)][static_cast<int>(r)]; }
 };
 

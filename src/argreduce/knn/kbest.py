@@ -33,11 +33,8 @@ class KBest:
         """Add candidates (local row ``r``, point ``c``) and keep the k best of each row."""
         b, k = self.hi.shape
         counts = np.bincount(r, minlength=b)
-        if self.fresh and k == 1 and bool(np.all(counts == 1)):  # one candidate per row: it is the best
-            order = np.argsort(r, kind="stable")
-            self.hi, self.lo, self.err = (a[order][:, None] for a in (hi, lo, err))
-            self.idx = c.astype(np.int64)[order][:, None]
-            self.fresh = False
+        if self.fresh and k == 1 and bool(np.all(counts >= 1)):
+            self._merge_first_best(r, c, hi, lo, err, counts)
             return
         self.fresh = False
         rows = np.concatenate([np.repeat(np.arange(b), k), r])
@@ -55,6 +52,25 @@ class KBest:
             self._resolve(row, slice(s, e), H, L, E, idx)
         keep = rank < k
         self.hi, self.lo, self.err, self.idx = (a[keep].reshape(b, k) for a in (H, L, E, idx))
+
+    def _merge_first_best(self, r, c, hi, lo, err, counts) -> None:
+        """k = 1, every row with a candidate: a row with one candidate has its best (the screen kept
+        every possible best); only the rows with several go through the general merge."""
+        self.fresh = False
+        one = counts[r] == 1
+        rows = r[one]  # each once
+        self.hi[rows, 0], self.lo[rows, 0], self.err[rows, 0] = hi[one], lo[one], err[one]
+        self.idx[rows, 0] = c[one]
+        many = np.flatnonzero(counts > 1)
+        if many.size == 0:
+            return
+        sub = KBest(self.rows[many], 1, self.points)
+        sub.exact_cache = self.exact_cache
+        local = np.full(len(counts), -1)
+        local[many] = np.arange(many.size)
+        sub.fresh = False  # the general path
+        sub.merge(local[r[~one]], c[~one], hi[~one], lo[~one], err[~one])
+        self.hi[many], self.lo[many], self.err[many], self.idx[many] = sub.hi, sub.lo, sub.err, sub.idx
 
     def _unclear_rows(self, rows, H, L, E, rank) -> np.ndarray:
         """Rows where two neighbours among the first k + 1 might be in the other order exactly."""

@@ -1,11 +1,14 @@
-"""The screen: every (query, point) cost from BLAS tiles, with a rigorous bound on its error.
+"""The screen's factors and bounds: every (query, point) cost as a dot product, with a rigorous bound.
 
-For a block of queries and a tile of points, one matrix product gives a cost ``G`` per pair such
-that ``|G + K_i - S_i * key| <= B_i`` (the key of metrics.py; ``K_i`` and ``S_i`` a per-query
-offset and scale; ``B_i`` the bound). A point can only belong to the k best of query ``i`` if ``G``
-is within the bound of the k-th best known so far, so only those few candidates are re-checked
-exactly; the others are dropped without ever being stored. Memory: the inputs, one tile per
-worker and the k best: never N x M.
+The factors ``xs`` (N, d') and ``ys`` (M, d') give a cost ``G = xs_i . ys_j`` per pair such that
+``|G + K_i - S_i * key| <= B_i`` (the key of metrics.py; ``K_i`` and ``S_i`` a per-query offset and
+scale; ``B_i`` the bound), whatever the order of the sum and whether its multiply-adds are fused.
+A point can only belong to the k best of query ``i`` if ``G`` is within twice the bound of the k-th
+smallest cost: k points have costs at most that k-th, so their keys lie below it plus the bound,
+and a point whose cost exceeds the k-th by more than twice the bound has a larger key than all k of
+them. The fused kernel (fused.py) applies that rule while it computes the costs, so only those few
+candidates are stored and re-checked exactly. Memory: the inputs, the packed points, the k best:
+never N x M.
 
 Before the product the data are moved to a common point (the points' mean: squared distances do
 not change, but large common offsets stop costing precision) and scaled by a power of two (exact)
@@ -14,13 +17,12 @@ so that nothing overflows.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-TILE_ELEMENTS = 1 << 22  # one query block x point tile: 16 MiB in float32, per worker
+from .. import _core
 
 
 def _gamma(n: int, u: float) -> float:
@@ -64,9 +66,8 @@ def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
     c = _mean_rows(y)
     s = _shift_scale(x, y, c)
     cs = c * s  # the common point, scaled: the same for queries and points
-    xa, nx = _shifted_rows(x, s, cs, dtype)
-    ya, ny = _shifted_rows(y, s, cs, dtype)
-    xa[:, :d] *= -2  # exact
+    xa, nx = _shifted_rows(x, s, cs, dtype, -2.0)  # times -2: exact
+    ya, ny = _shifted_rows(y, s, cs, dtype, 1.0)
     xa[:, d] = 1
     ya[:, d] = ny.astype(dtype)
     A = np.sqrt(nx) * (1 + 1e-10)
@@ -113,11 +114,16 @@ def _shift_scale(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> float:
     return math.ldexp(1.0, -e)
 
 
-def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, d + 1) factors holding fl(a*s - cs) in the first d columns, and those rows' |.|^2."""
+def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype,
+                  factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, d + 1) factors holding fl(a*s - cs) * factor in the first d columns, and the squared
+    norms of the rows fl(a*s - cs). One native pass for contiguous float rows, else NumPy chunks."""
     n, d = a.shape
     out = np.empty((n, d + 1), dtype=dtype)
     n2 = np.empty(n)
+    if a.dtype in (np.float32, np.float64) and a.flags.c_contiguous:
+        _core.nearest_shift_rows(a, float(s), np.ascontiguousarray(cs, dtype=np.float64), factor, out, n2)
+        return out, n2
     step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, d))
     for r in range(0, n, step):
         t = np.multiply(a[r : r + step], s, dtype=np.float64)
@@ -125,6 +131,7 @@ def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype) -> tuple[np.nd
         out[r : r + step, :d] = t
         rr = out[r : r + step, :d].astype(np.float64)
         n2[r : r + step] = np.einsum("ij,ij->i", rr, rr)
+        out[r : r + step, :d] *= factor
     return out, n2
 
 
@@ -184,63 +191,3 @@ def _max_norm(a: np.ndarray) -> float:
     if m == 0:
         return 0.0
     return math.sqrt(float(_norm2(a / m).max())) * m  # scaled first: no overflow
-
-
-def tiles(M: int, k: int, width: int) -> list[tuple[int, int]]:
-    """Point tiles of about ``width`` columns, none narrower than k (a tile's k-th is a bound)."""
-    width = max(width, k)
-    edges = [*range(0, M, width), M]
-    if len(edges) > 2 and edges[-1] - edges[-2] < k:
-        edges.pop(-2)
-    return list(itertools.pairwise(edges))
-
-
-class Pool:
-    """The screened candidates of a block of queries, across tiles, before any exact re-check.
-
-    A point stays while its cost is within twice the bound of its row's k-th smallest cost so far:
-    k points have costs at most that k-th, so their keys are below it plus the bound, and a point
-    whose cost exceeds the k-th by more than twice the bound has a larger key than all k of them.
-    Re-checking only the final pool costs about k + (near-ties) per query, whatever the tile count.
-    """
-
-    def __init__(self, b: int, k: int):
-        self.k, self.b = k, b
-        self.r = np.empty(0, dtype=np.int64)
-        self.c = np.empty(0, dtype=np.int64)
-        self.g = np.empty(0)
-        self.kth = np.full(b, np.inf)
-
-    def threshold(self, B: np.ndarray) -> np.ndarray:
-        return self.kth + 2 * B
-
-    def add(self, r: np.ndarray, c: np.ndarray, g: np.ndarray, B: np.ndarray) -> None:
-        r = np.concatenate([self.r, r])
-        c = np.concatenate([self.c, c])
-        g = np.concatenate([self.g, g.astype(np.float64)])
-        order = np.lexsort((c, g, r))
-        r, c, g = r[order], c[order], g[order]
-        rank = np.arange(len(r)) - np.searchsorted(r, np.arange(self.b))[r]
-        at_k = rank == self.k - 1
-        self.kth[r[at_k]] = g[at_k]
-        keep = g <= self.threshold(B)[r]
-        self.r, self.c, self.g = r[keep], c[keep], g[keep]
-
-
-def candidates(G: np.ndarray, k: int, B: np.ndarray, running: np.ndarray, dtype) -> tuple[np.ndarray, ...]:
-    """(row, column) of every cost that may belong to its row's k best.
-
-    ``running`` is a per-row cost threshold from the candidates so far (inf until known). Rows
-    without one take the tile's own k-th cost plus twice the bound: at least k points lie below it.
-    """
-    thr = running.copy()
-    fresh = ~np.isfinite(thr)
-    if fresh.any():
-        g = G[fresh]
-        kth = g.min(axis=1) if k == 1 else np.partition(g, k - 1, axis=1)[:, k - 1]
-        thr[fresh] = kth.astype(np.float64) + 2 * B[fresh]
-    thr = thr + np.abs(thr) * 2.0**-50  # round up: the test below runs in the screening dtype
-    t = thr.astype(dtype)
-    t = np.where(t.astype(np.float64) < thr, np.nextafter(t, dtype.type(np.inf)), t)
-    flat = np.flatnonzero(G <= t[:, None])  # 1-D: several times faster than a 2-D nonzero
-    return np.divmod(flat, G.shape[1])

@@ -1,9 +1,9 @@
-"""The search itself: query blocks on the pool's threads, point tiles screened, candidates re-checked.
+"""The search itself: query blocks on threads, each screened by the fused kernel, candidates re-checked.
 
-A screen (screen.py) proposes, per query, the few points whose cost lies within its rigorous error
-bound of the k-th best; those are re-checked (metrics.py, dd.py, exact.py), the k best kept in
-kbest.py and their distances rounded once in finish.py. The answer does not depend on the number
-of threads nor on the block and tile sizes.
+A screen (screen.py's factors and bounds, fused.py's kernel) proposes, per query, the few points
+whose cost lies within its rigorous error bound of the k-th best; those are re-checked (metrics.py,
+dd.py, exact.py), the k best kept in kbest.py and their distances rounded once in finish.py. The
+answer does not depend on the number of threads nor on the block sizes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..threads import get_num_threads
-from . import exact, finish, screen
+from . import exact, finish, fused, screen
 from .kbest import KBest
 from .metrics import Points
 
@@ -44,24 +44,16 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
     if active.size == 0:
         return dist, idx
     scr = _make_screen(metric, x[active], y, sdt)
-    b, width = _block_shape(len(active), m, k)
-    tiles = screen.tiles(m, k, width)
+    panels = fused.pack(scr.ys)
+    b = _block_rows(len(active), m, scr.ys.shape[1], get_num_threads())
+    starts = range(0, len(active), b)
+    workers = min(get_num_threads(), len(starts))
+    inner = get_num_threads() if workers == 1 else 1  # one block: the kernel splits it over the threads
 
     def run_block(lo: int) -> None:
-        local = np.arange(lo, min(lo + b, len(active)))
-        rows = active[local]
-        B = scr.B[local]
-        xs = scr.xs[local]
-        if len(tiles) == 1:  # every point in one tile: its candidates are final
-            r, c = screen.candidates(xs @ scr.ys.T, k, B, np.full(len(local), np.inf), sdt)
-        else:
-            pool = screen.Pool(len(local), k)
-            for t0, t1 in tiles:
-                G = xs @ scr.ys[t0:t1].T
-                r, c = screen.candidates(G, k, B, pool.threshold(B), sdt)
-                pool.add(r, c + t0, G[r, c], B)
-                del G
-            r, c = pool.r, pool.c
+        hi = min(lo + b, len(active))
+        rows = active[lo:hi]
+        r, c = fused.candidates(scr.xs[lo:hi], panels, m, scr.B[lo:hi], k, inner)
         best = KBest(rows, k, points)
         best.merge(r, c, *points.pair_keys(rows[r], c))
         if with_distances:
@@ -69,25 +61,13 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
                                           best.exact_cache, fmt)
         idx[rows] = best.idx
 
-    starts = range(0, len(active), b)
-    workers = min(get_num_threads(), len(starts))
-    limits = _one_blas_thread() if workers > 1 else None
-    if limits is None:  # one block at a time; BLAS threads each product itself
+    if workers == 1:
         for s in starts:
             run_block(s)
-    else:  # blocks on our threads, each product on one BLAS thread: the screening runs in parallel too
-        with limits, ThreadPoolExecutor(workers) as pool:
+    else:  # blocks on Python threads (the kernel and most of the re-check release the GIL)
+        with ThreadPoolExecutor(workers) as pool:
             list(pool.map(run_block, starts))
     return dist, idx
-
-
-def _one_blas_thread():
-    """threadpoolctl's limit of BLAS to one thread, if it is installed (it is optional)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _make_screen(metric: str, x: np.ndarray, y: np.ndarray, sdt: np.dtype) -> screen.Screen:
@@ -98,7 +78,22 @@ def _make_screen(metric: str, x: np.ndarray, y: np.ndarray, sdt: np.dtype) -> sc
     return screen.cosine_screen(x, y, sdt)
 
 
-def _block_shape(n: int, m: int, k: int) -> tuple[int, int]:
-    """Queries per block and points per tile: one tile of about TILE_ELEMENTS costs."""
-    width = min(m, max(k, screen.TILE_ELEMENTS // min(n, 256)))
-    return max(1, min(n, screen.TILE_ELEMENTS // width)), width
+#: Multiply-adds per query block: about a tenth of a second of screening, so that Ctrl-C is
+#: noticed between blocks and the candidates of a block stay few.
+BLOCK_MULADDS = 1 << 33
+MAX_BLOCK_ROWS = 1 << 16  # more blocks for many cheap queries: the Python re-check runs in parallel
+
+
+def _block_rows(n: int, m: int, dp: int, threads: int) -> int:
+    """Queries per block: BLOCK_MULADDS of work, from 256 (so the points are read few times) to
+    MAX_BLOCK_ROWS, at least one block per thread when there are enough queries, and as many
+    blocks as a multiple of the thread count."""
+    b = min(max(256, BLOCK_MULADDS // max(1, m * dp)), MAX_BLOCK_ROWS)
+    if n >= 2048 * threads:
+        b = min(b, -(-n // threads))
+    b = max(1, min(b, n))
+    blocks = -(-n // b)
+    if blocks > 1:  # a multiple of the thread count, in equal blocks: no thread idles at the end
+        blocks = -(-blocks // threads) * threads
+        b = -(-n // blocks)
+    return b

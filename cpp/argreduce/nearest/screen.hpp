@@ -1,0 +1,96 @@
+// The fused nearest-neighbour screen: every (query, point) cost xs_i . ys_j computed in registers,
+// compared at once with the query's running threshold (its k-th smallest cost so far plus twice
+// its rounding-error bound B_i), and only the rare pairs under it kept. It replaces the BLAS tile
+// plus selection pass of src/argreduce/knn/screen.py; what it returns is the same kind of superset
+// of the k best, re-checked exactly in Python.
+//
+// Why the answer cannot depend on threads or blocking: each cost is one chain of multiply-adds
+// over the d' factors in a fixed order (the same code for a padded edge as for the middle), and the
+// pairs returned are exactly those whose cost is at most the final threshold, a function of the
+// query's costs alone. Threads only change which pairs were looked at on the way.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <functional>
+#include <vector>
+
+#include "../argreduce.hpp"
+
+namespace argreduce::nearest {
+
+// kth + 2 B rounded up to T: every cost at most kth + 2 B (as real numbers) passes `cost <= t`.
+// Static: each instruction set's translation unit keeps its own copy (no mixing at link time).
+template <class T>
+static inline T threshold(T kth, double B) {
+    if (!(kth < std::numeric_limits<T>::infinity())) return std::numeric_limits<T>::infinity();
+    double t = static_cast<double>(kth) + 2 * B;
+    t += std::fabs(t) * 0x1p-50;  // covers the rounding of the sum above
+    T f = static_cast<T>(t);
+    if (static_cast<double>(f) < t) f = std::nextafter(f, std::numeric_limits<T>::infinity());
+    return f;
+}
+
+// What the per-instruction-set code (kernel.hpp) is handed for one task: a block of queries packed
+// into micro-panels, a range of point panels, and the block's running state. For each chunk of
+// panels and micro-panel it computes the costs into `buffer`, then, per query, ranks the costs
+// under the threshold (k = 1: the running minimum `best`, kept here; k > 1: `rank`, which keeps a
+// heap and lowers thr) and only then emits the pairs under the lowered threshold: a pair above it
+// cannot pass the final threshold, which is lower still.
+template <class T>
+struct Sweep {
+    const T* queries;  // nq rounded up to MR queries: micro-panel r holds dp x MR values, l-major
+    int64_t nq;        // queries in the block
+    const T* panels;   // all points: panel p holds dp x W values, l-major, zeros past the last point
+    int64_t m;         // points (the rest of the last panel is padding)
+    int64_t p0, p1;    // the panels this task sweeps
+    int64_t dp;        // factors per vector
+    int64_t chunk;     // panels per chunk: the chunk stays in L2, its costs (MR x chunk x W) in L1
+    int64_t k;
+    T* buffer;         // MR x chunk x W costs
+    T* thr;            // per query: a cost above it cannot be among the k best
+    T* best;           // per query, k = 1: the smallest cost so far
+    const double* B;   // per query bound
+    void (*rank)(void* ctx, int64_t q, T g);             // k > 1: a cost under thr[q]
+    void (*emit)(void* ctx, int64_t q, int64_t j, T g);  // a candidate pair
+    void* ctx;
+};
+
+// One instruction set's kernels for one dtype.
+template <class T>
+struct ScreenFns {
+    int mr;     // queries per micro-panel
+    int width;  // points per panel (two vectors)
+    void (*pack_points)(const T* ys, int64_t m, int64_t dp, T* out);   // out: ceil(m/W)*W*dp values
+    void (*pack_queries)(const T* xs, int64_t n, int64_t dp, T* out);  // out: ceil(n/MR)*MR*dp values
+    void (*sweep)(const Sweep<T>& s);
+};
+
+struct ScreenKernels {
+    ScreenFns<float> f32;
+    ScreenFns<double> f64;
+};
+
+template <class T>
+struct ScreenRequest {
+    const T* xs;       // n x dp, C order
+    int64_t n;
+    const T* panels;   // from pack_points of the same instruction set
+    int64_t m;
+    int64_t dp;
+    const double* B;   // per query bound
+    int64_t k;
+    int threads;
+    std::function<bool()> interrupted;  // polled from the calling thread; true stops the search
+};
+
+// The kernels of the table in use (dispatch.cpp's choice).
+template <class T>
+const ScreenFns<T>& screen_fns();
+
+// The candidates (query, point) of every query, in no particular order; Status::Interrupted if
+// `interrupted` said so (the outputs are then incomplete).
+template <class T>
+Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::vector<int64_t>& cols);
+
+}  // namespace argreduce::nearest

@@ -1,0 +1,105 @@
+// The binding of the nearest-neighbour screen (cpp/argreduce/nearest/): pack the points once, then
+// screen blocks of queries against them with the GIL released. Shapes are checked here, before
+// anything is allocated; the arrays come from src/argreduce/knn/fused.py.
+#include "nearest.hpp"
+
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/pair.h>
+
+#include <vector>
+
+#include "argreduce/nearest/screen.hpp"
+#include "argreduce/nearest/shift.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+template <class T>
+using Matrix = nb::ndarray<const T, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+template <class T>
+using Flat = nb::ndarray<const T, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+using Int64Result = nb::ndarray<nb::numpy, int64_t, nb::ndim<1>>;
+
+template <class T>
+nb::ndarray<nb::numpy, T, nb::ndim<1>> owned(std::vector<T>&& v) {
+    auto* heap = new std::vector<T>(std::move(v));
+    nb::capsule owner(heap, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
+    return nb::ndarray<nb::numpy, T, nb::ndim<1>>(heap->data(), {heap->size()}, owner);
+}
+
+template <class T>
+void pack_points(Matrix<T> ys, nb::ndarray<T, nb::ndim<1>, nb::c_contig, nb::device::cpu> out) {
+    const auto& fns = argreduce::nearest::screen_fns<T>();
+    const int64_t m = static_cast<int64_t>(ys.shape(0)), dp = static_cast<int64_t>(ys.shape(1));
+    if (static_cast<int64_t>(out.shape(0)) != (m + fns.width - 1) / fns.width * fns.width * dp)
+        throw nb::value_error("argreduce core: the panels' size does not match the points");
+    nb::gil_scoped_release release;
+    fns.pack_points(ys.data(), m, dp, out.data());
+}
+
+template <class T>
+std::pair<Int64Result, Int64Result> screen(Matrix<T> xs, Flat<T> panels, int64_t m, Flat<double> B, int64_t k,
+                                           int threads) {
+    const auto& fns = argreduce::nearest::screen_fns<T>();
+    const int64_t n = static_cast<int64_t>(xs.shape(0)), dp = static_cast<int64_t>(xs.shape(1));
+    if (m < 1 || k < 1 || k > m) throw nb::value_error("argreduce core: k or the point count out of range");
+    const int64_t want = (m + fns.width - 1) / fns.width * fns.width * dp;
+    if (static_cast<int64_t>(panels.shape(0)) != want)
+        throw nb::value_error("argreduce core: packed points do not match m and d (packed by another ISA?)");
+    if (static_cast<int64_t>(B.shape(0)) != n) throw nb::value_error("argreduce core: one bound per query");
+    argreduce::nearest::ScreenRequest<T> r{xs.data(), n, panels.data(), m, dp, B.data(), k, threads < 1 ? 1 : threads,
+                                           [] {
+                                               nb::gil_scoped_acquire acquire;
+                                               return PyErr_CheckSignals() != 0;
+                                           }};
+    std::vector<int64_t> rows, cols;
+    argreduce::Status status;
+    {
+        nb::gil_scoped_release release;
+        status = argreduce::nearest::run_screen<T>(r, rows, cols);
+    }
+    if (status == argreduce::Status::Interrupted) throw nb::python_error();
+    return {owned(std::move(rows)), owned(std::move(cols))};
+}
+
+// The rows of `a` (n, d) into the first d columns of `out` (n, d + 1) and their norms into n2.
+template <class In, class Out>
+void shift_rows(Matrix<In> a, double s, Flat<double> cs, double factor,
+                nb::ndarray<Out, nb::ndim<2>, nb::c_contig, nb::device::cpu> out,
+                nb::ndarray<double, nb::ndim<1>, nb::c_contig, nb::device::cpu> n2) {
+    const int64_t n = static_cast<int64_t>(a.shape(0)), d = static_cast<int64_t>(a.shape(1));
+    if (static_cast<int64_t>(cs.shape(0)) != d || static_cast<int64_t>(out.shape(0)) != n ||
+        static_cast<int64_t>(out.shape(1)) != d + 1 || static_cast<int64_t>(n2.shape(0)) != n)
+        throw nb::value_error("argreduce core: shift_rows shapes do not match");
+    nb::gil_scoped_release release;
+    argreduce::nearest::shift_rows<In, Out>(a.data(), n, d, s, cs.data(), factor, out.data(), d + 1, n2.data());
+}
+
+}  // namespace
+
+void bind_nearest(nb::module_& m) {
+    const char* pack_doc = "Pack the screen's point factors (M, d') into `out`, the kernel's panels (flat).";
+    m.def("nearest_pack", &pack_points<float>, "ys"_a, "out"_a, pack_doc);
+    m.def("nearest_pack", &pack_points<double>, "ys"_a, "out"_a, pack_doc);
+    const char* screen_doc =
+        "Candidates (rows, cols) of the fused screen: every pair whose cost xs_i . ys_j is within 2 B_i "
+        "of row i's k-th smallest cost.";
+    m.def("nearest_screen", &screen<float>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
+    m.def("nearest_screen", &screen<double>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
+    const char* shift_doc = "fl(a * s - cs) * factor into out[:, :d], the rounded rows' squared norms into n2.";
+    m.def("nearest_shift_rows", &shift_rows<float, float>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
+    m.def("nearest_shift_rows", &shift_rows<double, float>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
+    m.def("nearest_shift_rows", &shift_rows<float, double>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
+    m.def("nearest_shift_rows", &shift_rows<double, double>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
+    m.def(
+        "nearest_geometry",
+        [](bool wide) {
+            return wide ? std::make_pair(argreduce::nearest::screen_fns<double>().mr,
+                                         argreduce::nearest::screen_fns<double>().width)
+                        : std::make_pair(argreduce::nearest::screen_fns<float>().mr,
+                                         argreduce::nearest::screen_fns<float>().width);
+        },
+        "float64"_a, "(queries per micro-panel, points per panel) of the screen kernel in use.");
+}
