@@ -6,6 +6,7 @@
 #include "../dtype.hpp"
 #include "../partial.hpp"
 #include "../rule.hpp"
+#include "../topk/network.hpp"
 
 namespace argreduce {
 
@@ -45,6 +46,9 @@ struct KBest;                                              // topk/kbest.hpp
 using TopkRowFn = void (*)(const char* data, int64_t n, int64_t index0, KBest& best);
 using TopkColsFn = void (*)(const char* data, int64_t ncols, int64_t nrows, int64_t row_stride, int64_t row0,
                             KBest* best, void* bars);
+// kernels/topk_network.hpp: runs of contiguous elements -> their keys as the network's width.
+using TopkKeysFn = void (*)(const char* data, int64_t row_stride, int64_t nrows, int64_t n, void* out,
+                            int64_t out_stride);
 
 // The across-rows kernel takes rows in runs of at most this many: row numbers live in lanes as
 // wide as the keys. An output whose reduced dim is longer gets one partial per run, merged by key,
@@ -60,11 +64,14 @@ struct Kernels {
     PackMaskedFn pack_masked;
     TopkRowFn topk_row;
     TopkColsFn topk_cols;
+    TopkKeysFn topk_keys;
 };
 
 struct KernelTable {
     const char* isa;
     Kernels k[kDTypeCount][kRuleCount];
+    NetworkFns<int32_t> network32;  // the topk network for keys of at most 4 bytes
+    NetworkFns<int64_t> network64;  // and for 8-byte keys
     const Kernels& get(DType t, Rule r) const { return k[static_cast<int>(t)][static_cast<int>(r)]; }
 };
 
