@@ -89,7 +89,8 @@ using UInt8In = nb::ndarray<const uint8_t, nb::c_contig, nb::device::cpu>;
 // bytes reduced. `present`, when given, is a C-contiguous uint8 array of shape (outer..., n).
 void topk(uintptr_t address, const std::string& dtype, std::vector<int64_t> outer_shape,
           std::vector<int64_t> outer_strides, int64_t n, int64_t stride, bool swapped, int rule, int64_t k,
-          Int64Out indices, std::optional<Int64Out> keys, std::optional<UInt8In> present, int threads) {
+          Int64Out indices, std::optional<Int64Out> keys, std::optional<UInt8In> present, int threads,
+          uintptr_t values) {
     argreduce::TopkRequest r;
     if (!argreduce::parse_dtype(dtype.c_str(), &r.dtype))
         throw nb::type_error(("argreduce core: unsupported dtype " + dtype).c_str());
@@ -124,6 +125,7 @@ void topk(uintptr_t address, const std::string& dtype, std::vector<int64_t> oute
     r.k = k;
     r.indices = indices.data();
     r.keys = keys ? keys->data() : nullptr;
+    r.values = reinterpret_cast<char*>(values);
     r.threads = threads < 1 ? 1 : threads;
     r.interrupted = [] {
         nb::gil_scoped_acquire acquire;
@@ -191,7 +193,9 @@ NB_MODULE(_core, m) {
           "Fold partials b into partials a, in place, by the contract's comparator.");
     m.def("topk", &topk, "address"_a, "dtype"_a, "outer_shape"_a, "outer_strides"_a, "n"_a, "stride"_a,
           "swapped"_a, "rule"_a, "k"_a, "indices"_a, "keys"_a.none(), "present"_a.none(), "threads"_a,
-          "Fill `indices` (and `keys`) with the k best (key, index) pairs of every slice, best first.");
+          "values"_a = 0,
+          "Fill `indices` (and `keys`) with the k best (key, index) pairs of every slice, best first; with a\n"
+          "`values` address (numel(outer) * k elements of the input's itemsize), copy the elements there too.");
     m.def("reduce_numpy_fast", &reduce_numpy_fast, "x"_a, "dim"_a.none(), "keepdim"_a.none(), "rule"_a, "threads"_a,
           "argmin/argmax of a NumPy array for dim None or an int, or None when the general path must run.");
     m.def("isa", [] { return std::string(argreduce::kernels().isa); },

@@ -67,6 +67,33 @@ struct OwnedKBest {
     }
 };
 
+// Byte offset of outer position o (row-major over shape) under `strides`, skipping dim `skip`
+// (then o counts positions of the other dims).
+int64_t offset_of(int64_t o, const std::vector<int64_t>& shape, const std::vector<int64_t>& strides, int skip = -1) {
+    int64_t off = 0;
+    for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
+        if (d == skip) continue;
+        off += (o % shape[d]) * strides[d];
+        o /= shape[d];
+    }
+    return off;
+}
+
+// Output o's k elements, copied from its slice (which starts at `base`) as raw bytes, so values
+// keep their byte order and bit patterns (NaN payloads, -0.0); an empty slot gets zero bytes.
+void copy_values(const TopkRequest& r, int64_t o, const char* base) {
+    if (!r.values) return;
+    const int isz = info(r.dtype).itemsize;
+    char* dst = r.values + o * r.k * isz;
+    const int64_t* idx = r.indices + o * r.k;
+    for (int64_t j = 0; j < r.k; ++j, dst += isz) {
+        if (idx[j] == kEmptyIndex)
+            std::memset(dst, 0, static_cast<size_t>(isz));
+        else
+            std::memcpy(dst, base + idx[j] * r.stride, static_cast<size_t>(isz));
+    }
+}
+
 // Writes a finished buffer as output o's k pairs, padding with the empty pair.
 void write_out(const TopkRequest& r, KBest& b, int64_t o) {
     if (b.k > kSortedK) kbest_finish(b);  // a sorted buffer is in order already
@@ -78,18 +105,7 @@ void write_out(const TopkRequest& r, KBest& b, int64_t o) {
         if (key) key[j] = real ? b.buf[j].key : kEmptyKey;
     }
     kbest_reset(b);
-}
-
-// Byte offset of outer position o (row-major over shape) under `strides`, skipping dim `skip`
-// (then o counts positions of the other dims).
-int64_t offset_of(int64_t o, const std::vector<int64_t>& shape, const std::vector<int64_t>& strides, int skip = -1) {
-    int64_t off = 0;
-    for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
-        if (d == skip) continue;
-        off += (o % shape[d]) * strides[d];
-        o /= shape[d];
-    }
-    return off;
+    if (r.values) copy_values(r, o, r.data + offset_of(o, r.outer_shape, r.outer_strides));
 }
 
 // Absent elements: a packed chunk is folded element by element, present ones only.
@@ -216,6 +232,7 @@ void large_k_slice(const TopkRequest& r, int64_t o, std::vector<uint64_t>& comp,
         idx[j] = real ? static_cast<int64_t>(comp[j] & 0xffffffffu) : kEmptyIndex;
         if (key) key[j] = real ? static_cast<int64_t>(comp[j] >> 32) + kmin : kEmptyKey;
     }
+    copy_values(r, o, r.data + offset_of(o, r.outer_shape, r.outer_strides));
 }
 
 class Runner {
@@ -291,6 +308,7 @@ private:
             TopkRequest mine = r_;
             mine.keys = keys.data() + outer * r_.k * t;
             mine.indices = idx.data() + outer * r_.k * t;
+            mine.values = nullptr;  // the merged lists' are copied below
             const int64_t lo = r_.n * t / threads, hi = r_.n * (t + 1) / threads;
             for (int64_t o = 0; o < outer && !stopped(); ++o) {
                 for (int64_t a = lo; a < hi && !stopped(); a += kPieceElements) {
@@ -343,7 +361,10 @@ private:
                     for (int64_t l = 0; l < L; ++l) kern_.topk_keys(rows[l] + j0 * isz, 0, 1, m, buf.data() + l * stride, 0);
                     net.rows[r_.k](buf.data(), stride, m, j0, state.data());
                 }
-                for (int64_t l = 0; l < g; ++l) write_lane(state.data(), L, 1, 0, l, o0 + l);
+                for (int64_t l = 0; l < g; ++l) {
+                    write_lane(state.data(), L, 1, 0, l, o0 + l);
+                    copy_values(r_, o0 + l, rows[l]);
+                }
                 if (t == 0 && (work += r_.n * g) >= kPieceElements) {
                     work = 0;
                     poll();
@@ -405,7 +426,10 @@ private:
                     net.cols[r_.k](buf.data(), groups * L, rc, groups, r0, state.data());
                     if (t == 0) poll();
                 }
-                for (int64_t c = 0; c < w; ++c) write_lane(state.data(), L, groups, c / L, c % L, out0 + c * col_out);
+                for (int64_t c = 0; c < w; ++c) {
+                    write_lane(state.data(), L, groups, c / L, c % L, out0 + c * col_out);
+                    copy_values(r_, out0 + c * col_out, base + c * isz);
+                }
             }
         }, [&] { poll(); });
         return finish();
