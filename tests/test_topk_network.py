@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import argreduce as ar
@@ -29,10 +29,10 @@ def network_shapes(draw) -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-@settings(max_examples=150)
 @given(data=st.data(), largest=st.booleans())
 def test_network_matches_the_stable_reference(threads, data, largest):
-    case = data.draw(cases(dtypes=ALL_DTYPES, allow_negative=False, shape_strategy=network_shapes()), label="case")
+    case = data.draw(cases(dtypes=ALL_DTYPES, allow_negative=False, shape_strategy=network_shapes()),
+                     label="case")
     ndim = len(case.shape)
     dim = data.draw(st.sampled_from([ndim - 1, ndim - 2, 0]), label="dim")
     size = case.shape[dim]

@@ -48,6 +48,9 @@ template <class K>
 static inline Vec<K> vmin(Vec<K> a, Vec<K> b) { return a < b ? a : b; }
 
 template <class K>
+static inline Vec<K> vmax(Vec<K> a, Vec<K> b) { return a < b ? b : a; }
+
+template <class K>
 static inline K hmin(Vec<K> v) {  // once per block, so a plain loop over the lanes is enough
     K m = v[0];
     for (int i = 1; i < kLanes<K>; ++i) m = v[i] < m ? v[i] : m;
@@ -106,6 +109,22 @@ static inline bool any(Vec<K> mask) {
     for (uint64_t x : w) acc |= x;
     return acc != 0;
 #endif
+}
+
+// Whether a < b in any lane (signed). With AVX-512 the comparison's mask register is tested
+// directly, without making a vector of it first.
+template <class K>
+static inline bool any_less(Vec<K> a, Vec<K> b) {
+#if defined(__AVX512F__) && ARGREDUCE_VECTOR_BYTES == 64
+    if constexpr (sizeof(K) == 4 || sizeof(K) == 8) {
+        __m512i x, y;
+        std::memcpy(&x, &a, sizeof(x));
+        std::memcpy(&y, &b, sizeof(y));
+        if constexpr (sizeof(K) == 4) return _mm512_cmplt_epi32_mask(x, y) != 0;
+        else return _mm512_cmplt_epi64_mask(x, y) != 0;
+    }
+#endif
+    return any<K>(a < b);
 }
 
 }  // namespace argreduce::ARGREDUCE_ISA
