@@ -2,7 +2,8 @@
 
 ``shared(f)`` fills ``%(name)s`` in ``f.__doc__`` with the part of that name, as pandas' and SciPy's
 docstring templates do, so that help(), the API reference (numpydoc) and the doctests all read the
-whole text. Each part is indented for a function's docstring (4 spaces).
+whole text; ``filled_with`` makes such a decorator for another set of parts (``argreduce.dask``).
+Each part is indented for a function's docstring (4 spaces).
 """
 
 from __future__ import annotations
@@ -55,8 +56,15 @@ ValueError
 }
 
 
-def shared(f: F) -> F:
-    """Fills the shared parts into ``f``'s docstring; returns ``f``."""
-    if f.__doc__:
-        f.__doc__ = f.__doc__ % PARTS
-    return f
+def filled_with(parts: dict[str, str]) -> Callable[[F], F]:
+    """A decorator that fills ``%(name)s`` in a docstring from ``parts``; ``shared`` is the api's."""
+
+    def fill(f: F) -> F:
+        if f.__doc__:
+            f.__doc__ = f.__doc__ % parts
+        return f
+
+    return fill
+
+
+shared = filled_with(PARTS)

@@ -17,7 +17,35 @@ import operator
 from typing import Any
 
 from .. import api
+from ..docstrings import filled_with
 from .fan_in import current_split_every
+
+# The four functions take the same arguments and raise the same errors: written once here.
+_PARTS = {
+    "args": """\
+x : dask.array.Array
+        The array; its chunk sizes must be known.
+    dim : int, tuple of int or None, optional
+        The dims to reduce, as for the in-memory function. None (the default) reduces all of them:
+        the index is into the row-major flattening.
+    keepdim : bool, optional
+        Keep the reduced dims with size 1.
+    split_every : int or dict of int to int, optional
+        How many partials each node of the merge tree takes (at least 2): one int for the reduced
+        dims together, or a fan-in per dim, as ``dask.array.argmin`` takes it. None (the default)
+        uses Dask's configured ``split_every`` (16). The answer does not depend on it.""",
+    "returns": """\
+dask.array.Array
+        A lazy int64 array: the same indices as the in-memory function's.""",
+    "raises": """\
+TypeError
+        ``x`` is not a Dask array, or an argument has the wrong type.
+    ValueError
+        ``split_every`` is less than 2; ``x`` has unknown chunk sizes.
+    IndexError
+        A dim is out of range, or a reduced dim is empty (as the in-memory function).""",
+}
+_documented = filled_with(_PARTS)
 
 
 def _checked(op: str, split_every: Any, ndim: int) -> int | dict[int, int] | None:
@@ -64,36 +92,21 @@ def _reduce(op: str, x: Any, dim: Any, keepdim: Any, split_every: Any) -> Any:
         current_split_every.reset(token)
 
 
+@_documented
 def argmin(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any = None) -> Any:
     """``argreduce.argmin`` of the Dask array ``x``, merging ``split_every`` partials per tree node.
 
     Parameters
     ----------
-    x : dask.array.Array
-        The array; its chunk sizes must be known.
-    dim : int, tuple of int or None, optional
-        The dims to reduce, as for :func:`argreduce.argmin`. None (the default) reduces all of
-        them: the index into the row-major flattening.
-    keepdim : bool, optional
-        Keep the reduced dims with size 1.
-    split_every : int or dict of int to int, optional
-        How many partials each node of the merge tree takes (at least 2): one int for the reduced
-        dims together, or a fan-in per dim, as ``dask.array.argmin`` takes it. None (the default)
-        uses Dask's configured ``split_every`` (16). The answer does not depend on it.
+    %(args)s
 
     Returns
     -------
-    dask.array.Array
-        A lazy int64 array: the same indices as an in-memory :func:`argreduce.argmin`.
+    %(returns)s
 
     Raises
     ------
-    TypeError
-        ``x`` is not a Dask array, or an argument has the wrong type.
-    ValueError
-        ``split_every`` is less than 2; ``x`` has unknown chunk sizes.
-    IndexError
-        A dim is out of range, or a reduced dim is empty (as :func:`argreduce.argmin`).
+    %(raises)s
 
     Examples
     --------
@@ -106,35 +119,21 @@ def argmin(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any =
     return _reduce("argmin", x, dim, keepdim, split_every)
 
 
+@_documented
 def argmax(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any = None) -> Any:
     """``argreduce.argmax`` of the Dask array ``x``, merging ``split_every`` partials per tree node.
 
-    The same arguments, errors and guarantees as :func:`argreduce.dask.argmin`, with max for min.
-
     Parameters
     ----------
-    x : dask.array.Array
-        The array; its chunk sizes must be known.
-    dim : int, tuple of int or None, optional
-        The dims to reduce; None (the default) reduces all of them.
-    keepdim : bool, optional
-        Keep the reduced dims with size 1.
-    split_every : int or dict of int to int, optional
-        Partials merged per tree node (at least 2); None: Dask's configured default.
+    %(args)s
 
     Returns
     -------
-    dask.array.Array
-        A lazy int64 array of indices.
+    %(returns)s
 
     Raises
     ------
-    TypeError
-        ``x`` is not a Dask array, or an argument has the wrong type.
-    ValueError
-        ``split_every`` is less than 2; ``x`` has unknown chunk sizes.
-    IndexError
-        A dim is out of range, or a reduced dim is empty.
+    %(raises)s
 
     Examples
     --------
@@ -147,36 +146,23 @@ def argmax(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any =
     return _reduce("argmax", x, dim, keepdim, split_every)
 
 
+@_documented
 def nanargmin(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any = None) -> Any:
     """``argreduce.nanargmin`` (NaN skipped) of the Dask array ``x``, with ``split_every``.
 
-    The same arguments and guarantees as :func:`argreduce.dask.argmin`, as ``dask.array.nanargmin``
-    takes them.
-
     Parameters
     ----------
-    x : dask.array.Array
-        The array; its chunk sizes must be known.
-    dim : int, tuple of int or None, optional
-        The dims to reduce; None (the default) reduces all of them.
-    keepdim : bool, optional
-        Keep the reduced dims with size 1.
-    split_every : int or dict of int to int, optional
-        Partials merged per tree node (at least 2); None: Dask's configured default.
+    %(args)s
 
     Returns
     -------
-    dask.array.Array
-        A lazy int64 array of indices.
+    %(returns)s
 
     Raises
     ------
-    TypeError
-        ``x`` is not a Dask array, or an argument has the wrong type.
+    %(raises)s
     ValueError
-        ``split_every`` is less than 2; a slice is all NaN (when computed).
-    IndexError
-        A dim is out of range, or a reduced dim is empty.
+        A slice is all NaN (when computed), as :func:`argreduce.nanargmin`.
 
     Examples
     --------
@@ -189,33 +175,23 @@ def nanargmin(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: An
     return _reduce("nanargmin", x, dim, keepdim, split_every)
 
 
+@_documented
 def nanargmax(x: Any, dim: Any = None, keepdim: bool = False, *, split_every: Any = None) -> Any:
     """``argreduce.nanargmax`` (NaN skipped) of the Dask array ``x``, with ``split_every``.
 
     Parameters
     ----------
-    x : dask.array.Array
-        The array; its chunk sizes must be known.
-    dim : int, tuple of int or None, optional
-        The dims to reduce; None (the default) reduces all of them.
-    keepdim : bool, optional
-        Keep the reduced dims with size 1.
-    split_every : int or dict of int to int, optional
-        Partials merged per tree node (at least 2); None: Dask's configured default.
+    %(args)s
 
     Returns
     -------
-    dask.array.Array
-        A lazy int64 array of indices.
+    %(returns)s
 
     Raises
     ------
-    TypeError
-        ``x`` is not a Dask array, or an argument has the wrong type.
+    %(raises)s
     ValueError
-        ``split_every`` is less than 2; a slice is all NaN (when computed).
-    IndexError
-        A dim is out of range, or a reduced dim is empty.
+        A slice is all NaN (when computed), as :func:`argreduce.nanargmax`.
 
     Examples
     --------
