@@ -69,3 +69,31 @@ def test_network_ties_nan_and_zeros(dtype):
                 got = ar.topk(x, k, dim, largest).indices
                 want = reference_indices(x.astype(np.float64) if dtype == np.float16 else x, k, dim, largest)
                 assert np.array_equal(got, want), (dim, largest, k)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.int16, np.float64, np.uint8])
+def test_network_head_then_skip_scan_on_long_slices(threads, dtype):
+    """Slices of 2048 elements or more leave the network after their first eighth and the skip-scan
+    continues from its k pairs: ties across that boundary must still go to the smaller index."""
+    from test_topk import reference_indices
+
+    rng = np.random.default_rng(11)
+    for shape in ((33, 2048), (20, 4099)):
+        # 250 values: each slice's best value comes about 8 to 16 times, on both sides of the head
+        x = rng.integers(0, 250, shape).astype(dtype)
+        if dtype in (np.float32, np.float64):
+            x[rng.random(shape) < 0.01] = np.nan
+            x[:, -1] = -0.0
+        before = ar.get_num_threads()
+        ar.set_num_threads(threads)
+        try:
+            for largest in (True, False):
+                for k in (1, 5, 8):
+                    got = ar.topk(x, k, 1, largest)
+                    want = reference_indices(x, k, 1, largest)
+                    assert np.array_equal(got.indices, want), (shape, largest, k)
+                    assert np.array_equal(got.values.view(f"u{x.itemsize}"),
+                                          np.take_along_axis(x, want, 1).view(f"u{x.itemsize}"))
+        finally:
+            ar.set_num_threads(before)

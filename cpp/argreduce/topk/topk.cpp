@@ -28,6 +28,8 @@ static bool candidate_less(const Candidate& a, const Candidate& b) {
     return better(a.key, a.index, b.key, b.index);
 }
 
+static_assert(kNetworkMaxK <= kSortedK, "network_rows hands its k pairs over as a sorted buffer");
+
 void kbest_compact(KBest& b) {
     if (b.count < b.k || b.k <= kSortedK) return;  // a sorted buffer is never over k
     std::nth_element(b.buf, b.buf + (b.k - 1), b.buf + b.count, candidate_less);
@@ -46,6 +48,7 @@ namespace {
 constexpr int64_t kPackElements = 4096;  // a packed chunk stays in L1
 constexpr int64_t kColumnTile = 256;     // columns per tile of the column kernel
 constexpr int64_t kNetRowChunk = 256;    // elements per row and pass of the network (L rows: 16 KiB)
+constexpr int64_t kNetHeadFrom = 2048;   // slices this long leave the network after their first eighth
 constexpr int64_t kNetColumnTile = 2048; // columns per tile of the network along dim 0
 constexpr int64_t kNetColumnKeys = 8192; // keys per pass of the network along dim 0 (32 KiB)
 
@@ -349,28 +352,45 @@ private:
     // Contiguous slices, L at a time: threads take disjoint runs of outputs; each group of L slices
     // passes through the network in chunks of kNetRowChunk elements (the last group's spare lanes
     // repeat its first slice, and their answers are dropped).
+    //
+    // Long slices (kNetHeadFrom elements or more) pass only their first eighth through the network:
+    // by then each one's k-th best is a tight bar, and the skip-scan (topk_row) reads the rest at
+    // about a third of the network's instructions per element, seeded with those k pairs.
     template <class W>
     Status network_rows(const NetworkFns<W>& net, int64_t outer, int threads) {
         const int isz = info(r_.dtype).itemsize;
         const int L = net.lanes;
         const int64_t stride = std::min(kNetRowChunk, (r_.n + L - 1) / L * L);
+        const int64_t head = r_.n >= kNetHeadFrom ? std::max(stride, r_.n / 8 / stride * stride) : r_.n;
         parallel_run(threads, [&](int t) {
             std::vector<W> buf(static_cast<size_t>(L * stride)), state(static_cast<size_t>(2 * r_.k * L));
             std::vector<const char*> rows(static_cast<size_t>(L));
+            OwnedKBest best(r_.k, r_.n);
             const int64_t first = outer * t / threads, last = outer * (t + 1) / threads;
             int64_t work = 0;
             for (int64_t o0 = first; o0 < last && !stopped(); o0 += L) {
                 const int64_t g = std::min<int64_t>(L, last - o0);
                 for (int64_t l = 0; l < L; ++l)
                     rows[l] = r_.data + offset_of(o0 + (l < g ? l : 0), r_.outer_shape, r_.outer_strides);
-                for (int64_t j0 = 0; j0 < r_.n; j0 += stride) {
-                    const int64_t m = std::min(stride, r_.n - j0);
+                for (int64_t j0 = 0; j0 < head; j0 += stride) {
+                    const int64_t m = std::min(stride, head - j0);
                     for (int64_t l = 0; l < L; ++l) kern_.topk_keys(rows[l] + j0 * isz, 0, 1, m, buf.data() + l * stride, 0);
                     net.rows[r_.k](buf.data(), stride, m, j0, state.data());
                 }
                 for (int64_t l = 0; l < g; ++l) {
-                    write_lane(state.data(), L, 1, 0, l, o0 + l);
-                    copy_values(r_, o0 + l, rows[l]);
+                    if (head == r_.n) {
+                        write_lane(state.data(), L, 1, 0, l, o0 + l);
+                        copy_values(r_, o0 + l, rows[l]);
+                        continue;
+                    }
+                    KBest& b = best.kb;  // a sorted buffer (k <= kNetworkMaxK <= kSortedK), full
+                    for (int64_t s = 0; s < r_.k; ++s)
+                        b.buf[s] = {static_cast<int64_t>(state[s * L + l]), static_cast<int64_t>(state[(r_.k + s) * L + l])};
+                    b.count = r_.k;
+                    b.bar_key = b.buf[r_.k - 1].key;
+                    b.bar_index = b.buf[r_.k - 1].index;
+                    kern_.topk_row(rows[l] + head * isz, r_.n - head, head, b);
+                    write_out(r_, b, o0 + l);
                 }
                 if (t == 0 && (work += r_.n * g) >= kPieceElements) {
                     work = 0;
