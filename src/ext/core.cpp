@@ -157,12 +157,17 @@ std::vector<std::string> rules() {
     return out;
 }
 
-// For tests: whether every (dtype, rule) slot of every table this processor runs is filled.
+// For tests: whether every (dtype, rule) slot, and every k of the topk network, of every table this
+// processor runs is filled.
 std::vector<std::string> empty_table_slots() {
     const argreduce::KernelTable* tables[3];
     const int n = argreduce::available_tables(tables, 3);
     std::vector<std::string> out;
-    for (int t = 0; t < n; ++t)
+    for (int t = 0; t < n; ++t) {
+        for (int kk = 1; kk <= argreduce::kNetworkMaxK; ++kk)
+            if (!tables[t]->network32.rows[kk] || !tables[t]->network32.cols[kk] || !tables[t]->network64.rows[kk] ||
+                !tables[t]->network64.cols[kk])
+                out.push_back(std::string(tables[t]->isa) + "/topk network k=" + std::to_string(kk));
         for (int d = 0; d < argreduce::kDTypeCount; ++d)
             for (int r = 0; r < argreduce::kRuleCount; ++r) {
                 const argreduce::Kernels& k = tables[t]->k[d][r];
@@ -170,6 +175,7 @@ std::vector<std::string> empty_table_slots() {
                     out.push_back(std::string(tables[t]->isa) + "/" + argreduce::kDTypes[d].name + "/" +
                                   argreduce::kRules[r].name);
             }
+    }
     return out;
 }
 
