@@ -171,7 +171,8 @@ std::vector<std::string> empty_table_slots() {
         for (int d = 0; d < argreduce::kDTypeCount; ++d)
             for (int r = 0; r < argreduce::kRuleCount; ++r) {
                 const argreduce::Kernels& k = tables[t]->k[d][r];
-                if (!k.rows || !k.cols || !k.short_rows || !k.pack_masked || !k.topk_row || !k.topk_cols || !k.topk_keys)
+                if (!k.rows || !k.cols || !k.short_rows || !k.pack_masked || !k.topk_row || !k.topk_cols || !k.topk_keys ||
+                    !k.topk_row_masked)
                     out.push_back(std::string(tables[t]->isa) + "/" + argreduce::kDTypes[d].name + "/" +
                                   argreduce::kRules[r].name);
             }

@@ -44,6 +44,7 @@ using PackMaskedFn = void (*)(const char* data, const uint8_t* mask, int64_t n, 
 struct KBest;                                              // topk/kbest.hpp
 // kernels/topk.hpp: a contiguous row into one k-best buffer; contiguous columns into one buffer each.
 using TopkRowFn = void (*)(const char* data, int64_t n, int64_t index0, KBest& best);
+using TopkRowMaskedFn = void (*)(const char* data, const uint8_t* present, int64_t n, int64_t index0, KBest& best);
 using TopkColsFn = void (*)(const char* data, int64_t ncols, int64_t nrows, int64_t row_stride, int64_t row0,
                             KBest* best, void* bars);
 // kernels/topk_network.hpp: runs of contiguous elements -> their keys as the network's width.
@@ -65,6 +66,7 @@ struct Kernels {
     TopkRowFn topk_row;
     TopkColsFn topk_cols;
     TopkKeysFn topk_keys;
+    TopkRowMaskedFn topk_row_masked;
 };
 
 struct KernelTable {

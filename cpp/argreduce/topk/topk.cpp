@@ -6,7 +6,8 @@
 //            the column kernel walks rows, one buffer per column of a tile, so memory is read in
 //            order instead of one element per cache line;
 //   packed   anything else (strided, byte-swapped, or with absent elements): chunks are packed into
-//            native contiguous memory first (the executor's pack), then read as rows.
+//            native contiguous memory first (the executor's pack), then read as rows (with their
+//            presence bytes, if any: topk_row_masked).
 // Threads take disjoint outputs when there are enough of them; otherwise each takes a part of the
 // reduced dim and their k-best lists are merged per output through the same buffers.
 #include "topk.hpp"
@@ -118,28 +119,6 @@ void write_out(const TopkRequest& r, KBest& b, int64_t o) {
     if (r.values) copy_values(r, o, r.data + offset_of(o, r.outer_shape, r.outer_strides));
 }
 
-// Absent elements: a packed chunk is folded element by element, present ones only.
-template <DType T, Rule R>
-void fold_present(const char* buf, const uint8_t* present, int64_t present_stride, int64_t m, int64_t index0,
-                  KBest& b) {
-    for (int64_t j = 0; j < m; ++j)
-        if (present[j * present_stride]) kbest_push(b, scalar_key<T, R>(buf + j * info(T).itemsize), index0 + j);
-}
-
-void fold_present_any(const TopkRequest& r, const char* buf, const uint8_t* present, int64_t m, int64_t index0,
-                      KBest& b) {
-    visit_dtype(r.dtype, [&](auto t) {
-        constexpr DType T = decltype(t)::value;
-        switch (r.rule) {
-#define ARGREDUCE_RULE_CASE(R, name, largest, nan) \
-    case Rule::R: return fold_present<T, Rule::R>(buf, present, r.present_stride, m, index0, b);
-            ARGREDUCE_RULES(ARGREDUCE_RULE_CASE)
-#undef ARGREDUCE_RULE_CASE
-            case Rule::Count: break;
-        }
-    });
-}
-
 // Elements [lo, hi) of output o's slice into b, by rows or packed.
 void fold_slice(const TopkRequest& r, const Kernels& kern, int64_t o, int64_t lo, int64_t hi, KBest& b,
                 char* pack_buf) {
@@ -151,10 +130,17 @@ void fold_slice(const TopkRequest& r, const Kernels& kern, int64_t o, int64_t lo
     for (int64_t c0 = lo; c0 < hi; c0 += kPackElements) {
         const int64_t m = std::min(kPackElements, hi - c0);
         pack(pack_buf, base + c0 * r.stride, m, r.stride, isz, r.swapped);
-        if (present)
-            fold_present_any(r, pack_buf, present + c0 * r.present_stride, m, c0, b);
-        else
+        if (present) {
+            const uint8_t* bytes = present + c0 * r.present_stride;
+            uint8_t gathered[kPackElements];
+            if (r.present_stride != 1) {  // the binding's are contiguous; others get packed too
+                for (int64_t j = 0; j < m; ++j) gathered[j] = bytes[j * r.present_stride];
+                bytes = gathered;
+            }
+            kern.topk_row_masked(pack_buf, bytes, m, c0, b);
+        } else {
             kern.topk_row(pack_buf, m, c0, b);
+        }
     }
 }
 
