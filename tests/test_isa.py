@@ -23,6 +23,7 @@ SUITES = [
     "test_threads.py::test_2d_splits",
     "test_topk.py::test_topk_matches_the_stable_reference",
     "test_topk.py::test_where_leaves_elements_out",
+    "test_topk_network.py::test_network_matches_the_stable_reference",
     "test_isa.py::test_the_pinned_isa_is_in_use",
     "nearest/test_nearest_fused.py",
 ]

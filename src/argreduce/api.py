@@ -497,6 +497,13 @@ def _as_flag(name: str, v: Any) -> bool:
     return bool(v)
 
 
+def _last_to(a, dim: int):
+    """The k axis (last) of a NumPy array or torch tensor moved to ``dim``, C-contiguous."""
+    if isinstance(a, np.ndarray):
+        return np.ascontiguousarray(np.moveaxis(a, -1, dim))
+    return a.movedim(-1, dim).contiguous()
+
+
 @shared
 def topk(input: Any, k: Any, dim: Any = -1, largest: Any = True, sorted: Any = True, *,
          where: Any = None) -> TopK:
@@ -581,20 +588,25 @@ def topk(input: Any, k: Any, dim: Any = -1, largest: Any = True, sorted: Any = T
         core_dim = None
     else:
         core_dim = None if dims is None else d
-    best = k_best(view, core_dim, k, largest, present)
+    owner = view.owner if ndim else adapted.view.owner
+    best = k_best(view, core_dim, k, largest, present, values_like=owner if ndim else None)
     index = best.index
     if present is not None and k and (index == EMPTY).any():
         at = tuple(int(i) for i in np.argwhere((index == EMPTY).any(axis=-1))[0])
         where_at = f" at output position {at}" if at else ""
         raise ValueError(f"topk(): the slice{where_at} has fewer than k={k} present elements "
                          "(where= is False or the data are missing at the others)")
-    values = gather_values(view.owner if ndim else adapted.view.owner, core_dim, index)
+    values = best.values
     if ndim == 0:  # torch: a 0-d input gives the input and index 0, for k 0 and 1 alike
         index = np.zeros((), np.int64)
-        values = gather_values(adapted.view.owner, None, np.zeros(1, np.int64)).reshape(())
+        values = gather_values(owner, None, np.zeros(1, np.int64)).reshape(())
+    elif values is None:
+        values = gather_values(owner, core_dim, index)
     elif core_dim is not None:
+        values = _last_to(values, core_dim)
+    if ndim and core_dim is not None:
         index = np.moveaxis(index, -1, core_dim)
-    indices = adapted.wrap(index.copy(order="C"))
+    indices = adapted.wrap(index if index.flags.c_contiguous else index.copy(order="C"))
     if not adapters.is_torch_tensor(values):
         values = adapted.wrap(np.asarray(values))
     return TopK(values, indices)

@@ -90,7 +90,8 @@ using UInt8In = nb::ndarray<const uint8_t, nb::c_contig, nb::device::cpu>;
 // bytes reduced. `present`, when given, is a C-contiguous uint8 array of shape (outer..., n).
 void topk(uintptr_t address, const std::string& dtype, std::vector<int64_t> outer_shape,
           std::vector<int64_t> outer_strides, int64_t n, int64_t stride, bool swapped, int rule, int64_t k,
-          Int64Out indices, std::optional<Int64Out> keys, std::optional<UInt8In> present, int threads) {
+          Int64Out indices, std::optional<Int64Out> keys, std::optional<UInt8In> present, int threads,
+          uintptr_t values) {
     argreduce::TopkRequest r;
     if (!argreduce::parse_dtype(dtype.c_str(), &r.dtype))
         throw nb::type_error(("argreduce core: unsupported dtype " + dtype).c_str());
@@ -125,6 +126,7 @@ void topk(uintptr_t address, const std::string& dtype, std::vector<int64_t> oute
     r.k = k;
     r.indices = indices.data();
     r.keys = keys ? keys->data() : nullptr;
+    r.values = reinterpret_cast<char*>(values);
     r.threads = threads < 1 ? 1 : threads;
     r.interrupted = [] {
         nb::gil_scoped_acquire acquire;
@@ -156,19 +158,26 @@ std::vector<std::string> rules() {
     return out;
 }
 
-// For tests: whether every (dtype, rule) slot of every table this processor runs is filled.
+// For tests: whether every (dtype, rule) slot, and every k of the topk network, of every table this
+// processor runs is filled.
 std::vector<std::string> empty_table_slots() {
     const argreduce::KernelTable* tables[3];
     const int n = argreduce::available_tables(tables, 3);
     std::vector<std::string> out;
-    for (int t = 0; t < n; ++t)
+    for (int t = 0; t < n; ++t) {
+        for (int kk = 1; kk <= argreduce::kNetworkMaxK; ++kk)
+            if (!tables[t]->network32.rows[kk] || !tables[t]->network32.cols[kk] || !tables[t]->network64.rows[kk] ||
+                !tables[t]->network64.cols[kk])
+                out.push_back(std::string(tables[t]->isa) + "/topk network k=" + std::to_string(kk));
         for (int d = 0; d < argreduce::kDTypeCount; ++d)
             for (int r = 0; r < argreduce::kRuleCount; ++r) {
                 const argreduce::Kernels& k = tables[t]->k[d][r];
-                if (!k.rows || !k.cols || !k.short_rows || !k.pack_masked || !k.topk_row || !k.topk_cols)
+                if (!k.rows || !k.cols || !k.short_rows || !k.pack_masked || !k.topk_row || !k.topk_cols || !k.topk_keys ||
+                    !k.topk_row_masked)
                     out.push_back(std::string(tables[t]->isa) + "/" + argreduce::kDTypes[d].name + "/" +
                                   argreduce::kRules[r].name);
             }
+    }
     return out;
 }
 
@@ -192,7 +201,9 @@ NB_MODULE(_core, m) {
           "Fold partials b into partials a, in place, by the contract's comparator.");
     m.def("topk", &topk, "address"_a, "dtype"_a, "outer_shape"_a, "outer_strides"_a, "n"_a, "stride"_a,
           "swapped"_a, "rule"_a, "k"_a, "indices"_a, "keys"_a.none(), "present"_a.none(), "threads"_a,
-          "Fill `indices` (and `keys`) with the k best (key, index) pairs of every slice, best first.");
+          "values"_a = 0,
+          "Fill `indices` (and `keys`) with the k best (key, index) pairs of every slice, best first; with a\n"
+          "`values` address (numel(outer) * k elements of the input's itemsize), copy the elements there too.");
     m.def("reduce_numpy_fast", &reduce_numpy_fast, "x"_a, "dim"_a.none(), "keepdim"_a.none(), "rule"_a, "threads"_a,
           "argmin/argmax of a NumPy array for dim None or an int, or None when the general path must run.");
     m.def("isa", [] { return std::string(argreduce::kernels().isa); },

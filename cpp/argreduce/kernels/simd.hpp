@@ -1,7 +1,7 @@
 // Portable SIMD through GCC/Clang vector extensions: the kernels are written once against Vec<K>
 // and this file is compiled once per instruction set (cpp/isa/), each time with its own vector
 // width and compiler flags. The compiler picks the instructions (vpminsd, vpcmpgtq, pblendvb ...);
-// no intrinsics, so the same source serves SSE2, AVX2, AVX-512 and NEON.
+// no intrinsics but one (`any`, below), so the same source serves SSE2, AVX2, AVX-512 and NEON.
 //
 // Everything here lives in the per-ISA namespace ARGREDUCE_ISA, so an inline function compiled
 // with AVX2 flags can never be picked by the linker for a caller on an older processor.
@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <cstring>
 #include <utility>
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#endif
 
 #ifndef ARGREDUCE_ISA
 #error "define ARGREDUCE_ISA (the per-instruction-set namespace) before including the kernels"
@@ -45,6 +48,9 @@ template <class K>
 static inline Vec<K> vmin(Vec<K> a, Vec<K> b) { return a < b ? a : b; }
 
 template <class K>
+static inline Vec<K> vmax(Vec<K> a, Vec<K> b) { return a < b ? b : a; }
+
+template <class K>
 static inline K hmin(Vec<K> v) {  // once per block, so a plain loop over the lanes is enough
     K m = v[0];
     for (int i = 1; i < kLanes<K>; ++i) m = v[i] < m ? v[i] : m;
@@ -79,13 +85,46 @@ static inline Vec<K> iota() {
     return v;
 }
 
+// Whether any lane of a comparison mask is set. On x86 one test instruction says it (vptestmq +
+// kortest, vptest, pmovmskb): the portable OR of the words below compiles to a chain of lane
+// extractions, which on the topk network's skip test cost more than the rest of the loop.
 template <class K>
-static inline bool any(Vec<K> mask) {  // any lane set
+static inline bool any(Vec<K> mask) {
+#if defined(__AVX512F__) && ARGREDUCE_VECTOR_BYTES == 64
+    __m512i v;
+    std::memcpy(&v, &mask, sizeof(v));
+    return _mm512_test_epi64_mask(v, v) != 0;
+#elif defined(__AVX__) && ARGREDUCE_VECTOR_BYTES == 32
+    __m256i v;
+    std::memcpy(&v, &mask, sizeof(v));
+    return !_mm256_testz_si256(v, v);
+#elif defined(__SSE2__) && ARGREDUCE_VECTOR_BYTES == 16
+    __m128i v;
+    std::memcpy(&v, &mask, sizeof(v));
+    return _mm_movemask_epi8(v) != 0;
+#else
     uint64_t w[sizeof(Vec<K>) / 8];
     std::memcpy(w, &mask, sizeof(w));
     uint64_t acc = 0;
     for (uint64_t x : w) acc |= x;
     return acc != 0;
+#endif
+}
+
+// Whether a < b in any lane (signed). With AVX-512 the comparison's mask register is tested
+// directly, without making a vector of it first.
+template <class K>
+static inline bool any_less(Vec<K> a, Vec<K> b) {
+#if defined(__AVX512F__) && ARGREDUCE_VECTOR_BYTES == 64
+    if constexpr (sizeof(K) == 4 || sizeof(K) == 8) {
+        __m512i x, y;
+        std::memcpy(&x, &a, sizeof(x));
+        std::memcpy(&y, &b, sizeof(y));
+        if constexpr (sizeof(K) == 4) return _mm512_cmplt_epi32_mask(x, y) != 0;
+        else return _mm512_cmplt_epi64_mask(x, y) != 0;
+    }
+#endif
+    return any<K>(a < b);
 }
 
 }  // namespace argreduce::ARGREDUCE_ISA

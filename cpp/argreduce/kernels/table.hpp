@@ -7,6 +7,7 @@
 #include "../partial.hpp"
 #include "../rule.hpp"
 #include "../nearest/screen.hpp"
+#include "../topk/network.hpp"
 
 namespace argreduce {
 
@@ -44,8 +45,12 @@ using PackMaskedFn = void (*)(const char* data, const uint8_t* mask, int64_t n, 
 struct KBest;                                              // topk/kbest.hpp
 // kernels/topk.hpp: a contiguous row into one k-best buffer; contiguous columns into one buffer each.
 using TopkRowFn = void (*)(const char* data, int64_t n, int64_t index0, KBest& best);
+using TopkRowMaskedFn = void (*)(const char* data, const uint8_t* present, int64_t n, int64_t index0, KBest& best);
 using TopkColsFn = void (*)(const char* data, int64_t ncols, int64_t nrows, int64_t row_stride, int64_t row0,
                             KBest* best, void* bars);
+// kernels/topk_network.hpp: runs of contiguous elements -> their keys as the network's width.
+using TopkKeysFn = void (*)(const char* data, int64_t row_stride, int64_t nrows, int64_t n, void* out,
+                            int64_t out_stride);
 
 // The across-rows kernel takes rows in runs of at most this many: row numbers live in lanes as
 // wide as the keys. An output whose reduced dim is longer gets one partial per run, merged by key,
@@ -61,12 +66,16 @@ struct Kernels {
     PackMaskedFn pack_masked;
     TopkRowFn topk_row;
     TopkColsFn topk_cols;
+    TopkKeysFn topk_keys;
+    TopkRowMaskedFn topk_row_masked;
 };
 
 struct KernelTable {
     const char* isa;
     Kernels k[kDTypeCount][kRuleCount];
     nearest::ScreenKernels screen;  // nearest/kernel.hpp: the nearest-neighbour screen
+    NetworkFns<int32_t> network32;  // the topk network for keys of at most 4 bytes
+    NetworkFns<int64_t> network64;  // and for 8-byte keys
     const Kernels& get(DType t, Rule r) const { return k[static_cast<int>(t)][static_cast<int>(r)]; }
 };
 

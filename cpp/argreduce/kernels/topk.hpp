@@ -69,6 +69,30 @@ static void topk_row(const char* p, int64_t n, int64_t index0, KBest& b) {
     for (; i < n; ++i) scalar(i);
 }
 
+// topk_row with absent elements: present[j] != 0 marks the elements that take part. The vector test
+// is the same, ANDed with the presence bytes; the few lanes left go to kbest_push.
+template <DType T, Rule R>
+static void topk_row_masked(const char* p, const uint8_t* present, int64_t n, int64_t index0, KBest& b) {
+    using K = typename KeyTraits<T>::Key;
+    using V = Vec<K>;
+    constexpr int64_t L = kLanes<K>;
+    typedef uint8_t MaskBytes __attribute__((vector_size(L)));
+    int64_t i = 0;
+    for (; i + L <= n; i += L) {
+        const V key = make_key<T, R>(load<K>(p + i * sizeof(K)));
+        MaskBytes bytes;
+        std::memcpy(&bytes, present + i, sizeof(bytes));
+        const V m = (key <= splat<K>(bar_of<T>(b))) & (__builtin_convertvector(bytes, V) != 0);
+        if (!any<K>(m)) continue;
+        for (uint64_t bits = lane_bits<K>(m); bits; bits &= bits - 1) {
+            const int l = __builtin_ctzll(bits);
+            kbest_push(b, key[l], index0 + i + l);
+        }
+    }
+    for (; i < n; ++i)
+        if (present[i]) kbest_push(b, make_key<T, R>(load_bits<T>(p + i * sizeof(K))), index0 + i);
+}
+
 // `ncols` contiguous columns across `nrows` rows (row r at p + r * row_stride bytes); column c folds
 // into best[c], row r has index row0 + r. `bars` holds ncols element-width keys, kept equal to
 // bar_of(best[c]) across calls for the same columns.

@@ -6,7 +6,8 @@
 //            the column kernel walks rows, one buffer per column of a tile, so memory is read in
 //            order instead of one element per cache line;
 //   packed   anything else (strided, byte-swapped, or with absent elements): chunks are packed into
-//            native contiguous memory first (the executor's pack), then read as rows.
+//            native contiguous memory first (the executor's pack), then read as rows (with their
+//            presence bytes, if any: topk_row_masked).
 // Threads take disjoint outputs when there are enough of them; otherwise each takes a part of the
 // reduced dim and their k-best lists are merged per output through the same buffers.
 #include "topk.hpp"
@@ -28,6 +29,8 @@ static bool candidate_less(const Candidate& a, const Candidate& b) {
     return better(a.key, a.index, b.key, b.index);
 }
 
+static_assert(kNetworkMaxK <= kSortedK, "network_rows hands its k pairs over as a sorted buffer");
+
 void kbest_compact(KBest& b) {
     if (b.count < b.k || b.k <= kSortedK) return;  // a sorted buffer is never over k
     std::nth_element(b.buf, b.buf + (b.k - 1), b.buf + b.count, candidate_less);
@@ -45,6 +48,10 @@ namespace {
 
 constexpr int64_t kPackElements = 4096;  // a packed chunk stays in L1
 constexpr int64_t kColumnTile = 256;     // columns per tile of the column kernel
+constexpr int64_t kNetRowChunk = 256;    // elements per row and pass of the network (L rows: 16 KiB)
+constexpr int64_t kNetHeadFrom = 2048;   // slices this long leave the network after their first eighth
+constexpr int64_t kNetColumnTile = 2048; // columns per tile of the network along dim 0
+constexpr int64_t kNetColumnKeys = 8192; // keys per pass of the network along dim 0 (32 KiB)
 
 int64_t product(const std::vector<int64_t>& v) {
     int64_t p = 1;
@@ -64,19 +71,6 @@ struct OwnedKBest {
     }
 };
 
-// Writes a finished buffer as output o's k pairs, padding with the empty pair.
-void write_out(const TopkRequest& r, KBest& b, int64_t o) {
-    if (b.k > kSortedK) kbest_finish(b);  // a sorted buffer is in order already
-    int64_t* idx = r.indices + o * r.k;
-    int64_t* key = r.keys ? r.keys + o * r.k : nullptr;
-    for (int64_t j = 0; j < r.k; ++j) {
-        const bool real = j < b.count;
-        idx[j] = real ? b.buf[j].index : kEmptyIndex;
-        if (key) key[j] = real ? b.buf[j].key : kEmptyKey;
-    }
-    kbest_reset(b);
-}
-
 // Byte offset of outer position o (row-major over shape) under `strides`, skipping dim `skip`
 // (then o counts positions of the other dims).
 int64_t offset_of(int64_t o, const std::vector<int64_t>& shape, const std::vector<int64_t>& strides, int skip = -1) {
@@ -89,26 +83,40 @@ int64_t offset_of(int64_t o, const std::vector<int64_t>& shape, const std::vecto
     return off;
 }
 
-// Absent elements: a packed chunk is folded element by element, present ones only.
-template <DType T, Rule R>
-void fold_present(const char* buf, const uint8_t* present, int64_t present_stride, int64_t m, int64_t index0,
-                  KBest& b) {
-    for (int64_t j = 0; j < m; ++j)
-        if (present[j * present_stride]) kbest_push(b, scalar_key<T, R>(buf + j * info(T).itemsize), index0 + j);
+// Output o's k elements, copied from its slice (which starts at `base`) as raw bytes, so values
+// keep their byte order and bit patterns (NaN payloads, -0.0); an empty slot gets zero bytes.
+void copy_values(const TopkRequest& r, int64_t o, const char* base) {
+    if (!r.values) return;
+    const int isz = info(r.dtype).itemsize;
+    char* dst = r.values + o * r.k * isz;
+    const int64_t* idx = r.indices + o * r.k;
+    for (int64_t j = 0; j < r.k; ++j, dst += isz) {
+        if (idx[j] == kEmptyIndex) {
+            std::memset(dst, 0, static_cast<size_t>(isz));
+            continue;
+        }
+        const char* src = base + idx[j] * r.stride;
+        switch (isz) {  // a fixed size is one move, not a call to memcpy
+            case 1: std::memcpy(dst, src, 1); break;
+            case 2: std::memcpy(dst, src, 2); break;
+            case 4: std::memcpy(dst, src, 4); break;
+            default: std::memcpy(dst, src, 8); break;
+        }
+    }
 }
 
-void fold_present_any(const TopkRequest& r, const char* buf, const uint8_t* present, int64_t m, int64_t index0,
-                      KBest& b) {
-    visit_dtype(r.dtype, [&](auto t) {
-        constexpr DType T = decltype(t)::value;
-        switch (r.rule) {
-#define ARGREDUCE_RULE_CASE(R, name, largest, nan) \
-    case Rule::R: return fold_present<T, Rule::R>(buf, present, r.present_stride, m, index0, b);
-            ARGREDUCE_RULES(ARGREDUCE_RULE_CASE)
-#undef ARGREDUCE_RULE_CASE
-            case Rule::Count: break;
-        }
-    });
+// Writes a finished buffer as output o's k pairs, padding with the empty pair.
+void write_out(const TopkRequest& r, KBest& b, int64_t o) {
+    if (b.k > kSortedK) kbest_finish(b);  // a sorted buffer is in order already
+    int64_t* idx = r.indices + o * r.k;
+    int64_t* key = r.keys ? r.keys + o * r.k : nullptr;
+    for (int64_t j = 0; j < r.k; ++j) {
+        const bool real = j < b.count;
+        idx[j] = real ? b.buf[j].index : kEmptyIndex;
+        if (key) key[j] = real ? b.buf[j].key : kEmptyKey;
+    }
+    kbest_reset(b);
+    if (r.values) copy_values(r, o, r.data + offset_of(o, r.outer_shape, r.outer_strides));
 }
 
 // Elements [lo, hi) of output o's slice into b, by rows or packed.
@@ -122,10 +130,17 @@ void fold_slice(const TopkRequest& r, const Kernels& kern, int64_t o, int64_t lo
     for (int64_t c0 = lo; c0 < hi; c0 += kPackElements) {
         const int64_t m = std::min(kPackElements, hi - c0);
         pack(pack_buf, base + c0 * r.stride, m, r.stride, isz, r.swapped);
-        if (present)
-            fold_present_any(r, pack_buf, present + c0 * r.present_stride, m, c0, b);
-        else
+        if (present) {
+            const uint8_t* bytes = present + c0 * r.present_stride;
+            uint8_t gathered[kPackElements];
+            if (r.present_stride != 1) {  // the binding's are contiguous; others get packed too
+                for (int64_t j = 0; j < m; ++j) gathered[j] = bytes[j * r.present_stride];
+                bytes = gathered;
+            }
+            kern.topk_row_masked(pack_buf, bytes, m, c0, b);
+        } else {
             kern.topk_row(pack_buf, m, c0, b);
+        }
     }
 }
 
@@ -213,11 +228,13 @@ void large_k_slice(const TopkRequest& r, int64_t o, std::vector<uint64_t>& comp,
         idx[j] = real ? static_cast<int64_t>(comp[j] & 0xffffffffu) : kEmptyIndex;
         if (key) key[j] = real ? static_cast<int64_t>(comp[j] >> 32) + kmin : kEmptyKey;
     }
+    copy_values(r, o, r.data + offset_of(o, r.outer_shape, r.outer_strides));
 }
 
 class Runner {
 public:
-    explicit Runner(const TopkRequest& r) : r_(r), kern_(kernels().get(r.dtype, kernel_rule(r.rule, info(r.dtype).kind))) {}
+    explicit Runner(const TopkRequest& r)
+        : r_(r), tables_(kernels()), kern_(tables_.get(r.dtype, kernel_rule(r.rule, info(r.dtype).kind))) {}
 
     Status run() {
         const int64_t outer = product(r_.outer_shape);
@@ -225,7 +242,14 @@ public:
         const int64_t bytes = outer * r_.n * isz;
         const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(r_.threads, bytes / kGrainBytes)));
         const int cd = composite_fits(r_) ? -1 : column_dim(r_);
+        const bool net = network_fits();
+        if (cd >= 0 && net) return wide_keys() ? network_columns(tables_.network64, cd, threads)
+                                               : network_columns(tables_.network32, cd, threads);
         if (cd >= 0) return columns(cd, threads);
+        if (net && !composite_fits(r_) && !r_.present && !r_.swapped && r_.stride == isz &&
+            outer >= int64_t(threads) * (wide_keys() ? tables_.network64.lanes : tables_.network32.lanes))
+            return wide_keys() ? network_rows(tables_.network64, outer, threads)
+                               : network_rows(tables_.network32, outer, threads);
         // Parts of a slice pay off only while each part's k best are few next to the part: for
         // k near the slice's size every part would select and sort almost all of it, twice.
         if (outer >= threads || r_.k * threads * 8 > r_.n) return by_outputs(outer, std::min<int64_t>(threads, outer));
@@ -234,6 +258,7 @@ public:
 
 private:
     const TopkRequest& r_;
+    const KernelTable& tables_;
     const Kernels& kern_;
     std::atomic<bool> stop_{false};
 
@@ -279,6 +304,7 @@ private:
             TopkRequest mine = r_;
             mine.keys = keys.data() + outer * r_.k * t;
             mine.indices = idx.data() + outer * r_.k * t;
+            mine.values = nullptr;  // the merged lists' are copied below
             const int64_t lo = r_.n * t / threads, hi = r_.n * (t + 1) / threads;
             for (int64_t o = 0; o < outer && !stopped(); ++o) {
                 for (int64_t a = lo; a < hi && !stopped(); a += kPieceElements) {
@@ -299,6 +325,127 @@ private:
             write_out(r_, merged.kb, o);
         }
         return Status::Ok;
+    }
+
+    // The insertion network (kernels/topk_network.hpp) serves k up to kNetworkMaxK, on slices whose
+    // positions fit its key width (int32 positions for keys of at most 4 bytes).
+    bool wide_keys() const { return info(r_.dtype).itemsize == 8; }
+    bool network_fits() const {
+        const int64_t most = wide_keys() ? INT64_MAX : INT32_MAX;
+        return r_.k <= kNetworkMaxK && r_.n >= r_.k && r_.n <= most && !r_.present && !r_.swapped;
+    }
+
+    // Contiguous slices, L at a time: threads take disjoint runs of outputs; each group of L slices
+    // passes through the network in chunks of kNetRowChunk elements (the last group's spare lanes
+    // repeat its first slice, and their answers are dropped).
+    //
+    // Long slices (kNetHeadFrom elements or more) pass only their first eighth through the network:
+    // by then each one's k-th best is a tight bar, and the skip-scan (topk_row) reads the rest at
+    // about a third of the network's instructions per element, seeded with those k pairs.
+    template <class W>
+    Status network_rows(const NetworkFns<W>& net, int64_t outer, int threads) {
+        const int isz = info(r_.dtype).itemsize;
+        const int L = net.lanes;
+        const int64_t stride = std::min(kNetRowChunk, (r_.n + L - 1) / L * L);
+        const int64_t head = r_.n >= kNetHeadFrom ? std::max(stride, r_.n / 8 / stride * stride) : r_.n;
+        parallel_run(threads, [&](int t) {
+            std::vector<W> buf(static_cast<size_t>(L * stride)), state(static_cast<size_t>(2 * r_.k * L));
+            std::vector<const char*> rows(static_cast<size_t>(L));
+            OwnedKBest best(r_.k, r_.n);
+            const int64_t first = outer * t / threads, last = outer * (t + 1) / threads;
+            int64_t work = 0;
+            for (int64_t o0 = first; o0 < last && !stopped(); o0 += L) {
+                const int64_t g = std::min<int64_t>(L, last - o0);
+                for (int64_t l = 0; l < L; ++l)
+                    rows[l] = r_.data + offset_of(o0 + (l < g ? l : 0), r_.outer_shape, r_.outer_strides);
+                for (int64_t j0 = 0; j0 < head; j0 += stride) {
+                    const int64_t m = std::min(stride, head - j0);
+                    for (int64_t l = 0; l < L; ++l) kern_.topk_keys(rows[l] + j0 * isz, 0, 1, m, buf.data() + l * stride, 0);
+                    net.rows[r_.k](buf.data(), stride, m, j0, state.data());
+                }
+                for (int64_t l = 0; l < g; ++l) {
+                    if (head == r_.n) {
+                        write_lane(state.data(), L, 1, 0, l, o0 + l);
+                        copy_values(r_, o0 + l, rows[l]);
+                        continue;
+                    }
+                    KBest& b = best.kb;  // a sorted buffer (k <= kNetworkMaxK <= kSortedK), full
+                    for (int64_t s = 0; s < r_.k; ++s)
+                        b.buf[s] = {static_cast<int64_t>(state[s * L + l]), static_cast<int64_t>(state[(r_.k + s) * L + l])};
+                    b.count = r_.k;
+                    b.bar_key = b.buf[r_.k - 1].key;
+                    b.bar_index = b.buf[r_.k - 1].index;
+                    kern_.topk_row(rows[l] + head * isz, r_.n - head, head, b);
+                    write_out(r_, b, o0 + l);
+                }
+                if (t == 0 && (work += r_.n * g) >= kPieceElements) {
+                    work = 0;
+                    poll();
+                }
+            }
+        }, [&] { poll(); });
+        return finish();
+    }
+
+    // Output o's k pairs from lane l of network group g (of `groups`): slot t's keys at
+    // state[(t * groups + g) * L + l], its positions k slots further.
+    template <class W>
+    void write_lane(const W* state, int L, int64_t groups, int64_t g, int64_t l, int64_t o) {
+        int64_t* idx = r_.indices + o * r_.k;
+        int64_t* key = r_.keys ? r_.keys + o * r_.k : nullptr;
+        for (int64_t t = 0; t < r_.k; ++t) {
+            idx[t] = static_cast<int64_t>(state[((r_.k + t) * groups + g) * L + l]);
+            if (key) key[t] = static_cast<int64_t>(state[(t * groups + g) * L + l]);
+        }
+    }
+
+    // Along a kept contiguous dim (dim 0 of a C array): units are (position of the other kept dims,
+    // tile of up to kNetColumnTile columns); rows of a tile pass in chunks of about kNetColumnKeys
+    // keys. Spare lanes of the last group read whatever the buffer holds; their answers are dropped.
+    template <class W>
+    Status network_columns(const NetworkFns<W>& net, int cd, int threads) {
+        const int isz = info(r_.dtype).itemsize;
+        const int L = net.lanes;
+        const int64_t ncols = r_.outer_shape[cd];
+        const int64_t others = product(r_.outer_shape) / ncols;
+        // Enough tiles for every thread, each a whole number of groups.
+        const int64_t per_thread = (ncols + threads - 1) / threads;
+        const int64_t tile = std::min(kNetColumnTile, (per_thread + L - 1) / L * L);
+        const int64_t tiles = (ncols + tile - 1) / tile;
+        const int64_t units = others * tiles;
+        int64_t col_out = 1;
+        for (size_t d = cd + 1; d < r_.outer_shape.size(); ++d) col_out *= r_.outer_shape[d];
+        threads = static_cast<int>(std::min<int64_t>(threads, units));
+        std::vector<int64_t> others_shape = r_.outer_shape;
+        others_shape[cd] = 1;
+        std::vector<int64_t> out_strides(r_.outer_shape.size());
+        for (int64_t d = static_cast<int64_t>(out_strides.size()) - 1, s = 1; d >= 0; --d) {
+            out_strides[d] = s;
+            s *= r_.outer_shape[d];
+        }
+        const int64_t row_chunk = std::max<int64_t>(1, kNetColumnKeys / tile);
+        parallel_run(threads, [&](int t) {
+            std::vector<W> buf(static_cast<size_t>(row_chunk * tile)), state(static_cast<size_t>(2 * r_.k * tile));
+            const int64_t first = units * t / threads, last = units * (t + 1) / threads;
+            for (int64_t u = first; u < last && !stopped(); ++u) {
+                const int64_t q = u / tiles, c0 = (u % tiles) * tile;
+                const int64_t w = std::min(tile, ncols - c0);
+                const int64_t groups = (w + L - 1) / L;
+                const char* base = r_.data + offset_of(q, others_shape, r_.outer_strides, cd) + c0 * isz;
+                const int64_t out0 = offset_of(q, others_shape, out_strides, cd) + c0 * col_out;
+                for (int64_t r0 = 0; r0 < r_.n && !stopped(); r0 += row_chunk) {
+                    const int64_t rc = std::min(row_chunk, r_.n - r0);
+                    kern_.topk_keys(base + r0 * r_.stride, r_.stride, rc, w, buf.data(), groups * L);
+                    net.cols[r_.k](buf.data(), groups * L, rc, groups, r0, state.data());
+                    if (t == 0) poll();
+                }
+                for (int64_t c = 0; c < w; ++c) {
+                    write_lane(state.data(), L, groups, c / L, c % L, out0 + c * col_out);
+                    copy_values(r_, out0 + c * col_out, base + c * isz);
+                }
+            }
+        }, [&] { poll(); });
+        return finish();
     }
 
     // The column kernel: units are (position of the other kept dims, tile of columns).

@@ -32,6 +32,9 @@ struct TopkRequest {
     // elements ends in (kEmptyKey, kEmptyIndex) pairs. keys may be nullptr.
     int64_t* indices = nullptr;
     int64_t* keys = nullptr;
+    // numel(outer) * k elements (itemsize bytes each), the same layout: the values at `indices`, as
+    // raw copies. May be nullptr.
+    char* values = nullptr;
     int threads = 1;
     std::function<bool()> interrupted = [] { return false; };
 };
