@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 BUILD_DEPS := "scikit-build-core>=0.10" "nanobind>=2.4" "numpy>=2.0"
 
-.PHONY: demo test lint typecheck docs build bench fuzz test-asan clean
+.PHONY: demo test lint typecheck docs build bench bench-bigfile fuzz test-asan clean
 
 $(DEPS): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,16 @@ docs: build $(DOCS_DEPS)
 bench: build
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[bench]"
 	$(BIN)/python bench/run.py
+
+# Opt-in, not part of `make bench`: writes a float32 .npy bigger than RAM (BIGFILE_GB, default 26 GB,
+# in BIGFILE_DIR; deleted at the end) and times `argreduce FILE --top 10` and `argreduce nearest` on it
+# against `cat`, then 16 queries x 10M points in memory against the nearest-neighbour peers.
+# Writes bench/results/bigfile.md. It loads the disk for ~20 minutes: run it on a quiet machine.
+BIGFILE_GB  ?= 26
+BIGFILE_DIR ?= /var/tmp
+bench-bigfile: build
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation -e ".[bench]"
+	nice $(BIN)/python bench/bench_bigfile.py --gb $(BIGFILE_GB) --dir $(BIGFILE_DIR)
 
 # Coverage-guided fuzzing of the .npy, .npz and .safetensors header readers (atheris, the fuzz extra),
 # FUZZ_SECONDS per format, seeded by the kept corpus (tests/fuzz/corpus); the inputs libFuzzer finds go to

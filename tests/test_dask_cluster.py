@@ -191,3 +191,83 @@ def test_cli_cluster_refuses_formats_the_workers_cannot_read(tmp_path, capsys):
     code, out, err = _cli(capsys, [str(csv), "--scheduler", "tcp://127.0.0.1:1"])
     assert code == 2 and out == ""
     assert "npy" in err and "zarr" in err
+
+
+# --top K on a cluster: the workers' k-best lists, merged in a tree, print what the local --top prints.
+
+
+@pytest.mark.parametrize("name", ["x.npy", "x.zarr"])
+def test_cli_top_on_a_running_cluster_prints_the_local_output(client, stored, capsys, name):
+    d, x = stored
+    path = str(d / name)
+    runs = 0
+    # 4000-byte blocks: 40 along dim 0 and the flattening, so the merge tree has two levels there.
+    for dim, is_max, k, shown in ((None, False, 7, "--json"), (0, True, 3, "--json"),
+                                  (-1, False, 5, "--json"), (1, True, 1, "--values")):
+        argv = [path, "--top", str(k), "--values", shown, *([] if dim is None else [f"--dim={dim}"]),
+                *(["--max"] if is_max else [])]
+        local = _cli(capsys, argv)
+        assert local[0] == 0, local[2]
+        code, out, err = _cli(capsys, [*argv, "--chunk-bytes", "4000", "--scheduler",
+                                       client.scheduler.address])
+        assert (code, err) == (0, "") and out == local[1], (dim, is_max, k)
+        if shown == "--json":  # and the local output is the library's answer
+            assert json.loads(out)["index"] == ar.topk(x, k, dim, largest=is_max).indices.tolist()
+        runs += 1
+    assert runs == 4
+
+
+def test_cli_top_with_dask_starts_a_local_cluster(tmp_path, capsys):
+    x = np.zeros((4, 4), dtype=np.int16)
+    x[0, 2] = x[1, 0] = x[3, 3] = -1  # ties across blocks: flat order 2, 4, 15, then the zeros from 0
+    store = _save_zarr(str(tmp_path / "tie.zarr"), x, (2, 2))
+    code, out, err = _cli(capsys, [store, "--dask", "--top", "4", "--chunk-bytes", "8"])
+    assert (code, err) == (0, "")
+    assert out.strip() == "[ 2  4 15  0]"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--top", "41", "--dim", "0"), "selected index k out of range"),
+    (("--top", "2", "--dim=0,1"), "give one --dim"),
+    (("--top", "2", "--dim", "3"), "out of range"),
+    (("--top", "2", "--keepdim"), "--top takes no"),
+    (("--top", "2", "--format", "csv"), "npy and zarr"),
+])
+def test_cli_top_on_a_cluster_refuses_bad_requests_before_any_connection(stored, capsys, args, words):
+    d, _ = stored
+    # Nothing listens at port 1: a request that got as far as the cluster would fail otherwise.
+    code, out, err = _cli(capsys, [str(d / "x.npy"), *args, "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and words in err, err
+
+
+def test_cli_top_on_a_cluster_refuses_hostile_files_in_one_line(tmp_path, capsys):
+    truncated = tmp_path / "short.npy"
+    np.save(truncated, np.arange(100.0))
+    truncated.write_bytes(truncated.read_bytes()[:-8])
+    np.save(tmp_path / "complex.npy", np.ones(5, np.complex64))
+    for path, words in ((truncated, "truncated"), (tmp_path / "complex.npy", "complex"),
+                        (tmp_path / "missing.npy", "No such file"), ("-", "standard input")):
+        code, out, err = _cli(capsys, [str(path), "--top", "1", "--scheduler", "tcp://127.0.0.1:1"])
+        assert code == 2 and out == "" and len(err.splitlines()) == 1 and words in err, (path, err)
+
+
+def test_cli_top_with_an_unreachable_scheduler_is_one_line(stored, capsys):
+    import dask
+
+    d, _ = stored
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code, out, err = _cli(capsys, [str(d / "x.npy"), "--top", "3", "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "127.0.0.1:1" in err, err
+
+
+def test_cli_top_of_an_array_in_a_zarr_group_prints_the_local_output(client, stored, tmp_path, capsys):
+    _, x = stored
+    group = zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
+    for name, values in (("scores", x[:, :, 0]), ("other", x[0])):
+        group.create_array(name, shape=values.shape, chunks=(8, 7), dtype=values.dtype)[...] = values
+    argv = [str(tmp_path / "g.zarr"), "--key", "scores", "--top", "4", "--dim", "0", "--max", "--values",
+            "--json"]
+    local = _cli(capsys, argv)
+    on_cluster = _cli(capsys, [*argv, "--chunk-bytes", "300", "--scheduler", client.scheduler.address])
+    assert local[0] == 0 and on_cluster == local, (local, on_cluster)
+    assert json.loads(local[1])["file"].endswith("g.zarr[scores]")

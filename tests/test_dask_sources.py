@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import argreduce as ar
-from argreduce.dask import open_file, reduce_file
+from argreduce.dask import open_file, reduce_file, topk_file
 from argreduce.dask.sources import npy_chunks, read_npy_header
 from argreduce.reduction import ARGMAX, ARGMIN
 
@@ -68,6 +68,20 @@ def test_files_reduce_to_the_in_memory_answer(saved, name, dims, keepdim):
         expected = fn(x, dims, keepdim)
         assert got.dtype == np.int64 and got.shape == np.shape(expected)
         assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("name", ["c.npy", "f.npy", "be.npy", "x.zarr"])
+@pytest.mark.parametrize("dim", [None, 0, 1, -1])
+def test_files_topk_to_the_in_memory_answer(saved, name, dim):
+    """topk_file (the command line's --top on a cluster): blocks that cut rows, the flattening
+    reshaped across them, ties and NaNs across blocks; values and indices both."""
+    d, x = saved
+    for largest in (False, True):
+        k = 4 if dim is None or x.shape[dim] > 4 else x.shape[dim]
+        values, indices = topk_file(str(d / name), None, k, dim, largest, chunk_bytes=100)
+        want = ar.topk(x, k, dim, largest)
+        assert indices.dtype == np.int64 and np.array_equal(indices, want.indices)
+        assert np.array_equal(values, want.values, equal_nan=True)
 
 
 def test_zarr_group_needs_a_key_when_it_holds_several_arrays(tmp_path):

@@ -45,3 +45,16 @@ def test_dask_topk_errors():
         ar.topk(d, 6)
     with pytest.raises(IndexError, match="Dimension out of range"):
         ar.topk(d, 1, dim=2)
+
+
+@pytest.mark.parametrize("dtype", [">f4", ">f8", ">i8", ">u2"])
+def test_values_of_another_byte_order_survive_the_merges(dtype):
+    """Merged k-best lists travel as bits: a big-endian array's values must come back as its values
+    (NumPy's concatenations return native order, which once read back swapped)."""
+    x = np.random.default_rng(4).permutation(60).reshape(12, 5).astype(dtype)
+    for chunks in ((3, 1), (1, 5), (5, 2)):
+        for dim, k in ((0, 4), (1, 3), (None, 7)):
+            values, indices = ar.topk(da.from_array(x, chunks=chunks), k, dim, largest=False)
+            want = ar.topk(x, k, dim, largest=False)
+            assert np.array_equal(indices.compute(), want.indices)
+            assert np.array_equal(values.compute(), want.values), (chunks, dim)

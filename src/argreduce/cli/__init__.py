@@ -29,8 +29,13 @@ OVERLAP_MIN_CHUNK = 2**20
 
 
 def _run(args) -> str:
+    if args.top is not None:
+        _refuse_top_flags(args)
     if args.top is not None and (args.scheduler or args.dask):
-        raise InputError("--top runs in this process only (no --scheduler or --dask yet)")
+        from .cluster import top_on_cluster
+
+        index, values, source = top_on_cluster(args)
+        return _format_top(args, source, index, values)
     if args.scheduler or args.dask:
         from .cluster import reduce_on_cluster
 
@@ -66,11 +71,19 @@ def _run(args) -> str:
     return _format(args, index, source, values if args.values else None)
 
 
-def _top(args, source, progress, overlap) -> str:
+def _refuse_top_flags(args) -> None:
     if args.keepdim or args.unravel or args.skip_nan:
         raise InputError("--top takes no --keepdim, --unravel or --skip-nan "
                          "(NaN counts as the largest value)")
+
+
+def _top(args, source, progress, overlap) -> str:
     index, values = top_source(source, args.dim, args.top, args.max, progress, overlap)
+    return _format_top(args, source, index, values)
+
+
+def _format_top(args, source, index, values) -> str:
+    """The same text or JSON for the local and the cluster --top."""
     values = printable_values(values, source.reinterpret)
     if args.json:
         shown = values if args.values else None

@@ -126,8 +126,8 @@ def _run(args) -> str:
                              f"have {x.shape[1]}")
         if a.shape[0] == 0:
             continue
-        y = inputs.widen(a, ky, "POINTS", start)
-        part = partial.of_block(x, y, start, args.k, args.metric)
+        y = inputs.checked(a, ky, "POINTS", start)  # float32 stays float32: the float32 screen
+        part = partial.of_block(x, y, start, args.k, args.metric, kx, ky)
         acc = part if acc is None else partial.merge(acc, part, x, args.k, args.metric)
         m = max(m, start + a.shape[0])
     if acc is None:

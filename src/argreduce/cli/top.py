@@ -29,7 +29,7 @@ def top_dim(dims: tuple[int, ...] | None, ndim: int) -> int | None:
     return reduced.index(True) if ndim else None
 
 
-def _check_k(source: Source, d: int | None, k: int) -> None:
+def check_k(source: Source, d: int | None, k: int) -> None:
     n = math.prod(source.shape) if d is None else source.shape[d]
     if k > n:
         raise InputError(f"{source.name}: --top {k}: the slice has only {n} elements "
@@ -64,7 +64,7 @@ def top_source(source: Source, dims: tuple[int, ...] | None, k: int, largest: bo
     d = top_dim(dims, ndim)
     known = None not in source.shape
     if known:
-        _check_k(source, d, k)
+        check_k(source, d, k)
     # Text tables grow by whole rows: with a dim other than 0 each chunk's lists are final.
     growing = not known and d not in (None, 0)
 
@@ -88,7 +88,7 @@ def top_source(source: Source, dims: tuple[int, ...] | None, k: int, largest: bo
     acc, pieces = state.acc, state.pieces
     if not known:
         source.finish()
-        _check_k(source, d, k)
+        check_k(source, d, k)
     if growing:
         acc = KBest(*(np.concatenate([getattr(p, f) for p in pieces], axis=0)
                       for f in ("keys", "index", "values")))

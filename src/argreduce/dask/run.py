@@ -1,4 +1,5 @@
-"""One call for the command line: reduce a Zarr store or a .npy file on a Dask cluster.
+"""One call for the command line: reduce a Zarr store or a .npy file on a Dask cluster (argmin's
+family with reduce_file, the k best with topk_file).
 
 The file is opened as a Dask array whose blocks the workers read themselves (sources.py); only the
 block partials and the answer travel back to this process.
@@ -7,6 +8,7 @@ block partials and the answer travel back to this process.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 
 import numpy as np
@@ -15,6 +17,7 @@ from .. import files
 from ..reduction import ARGMIN, Reduction
 from .arg_reduce import dask_arg_reduce
 from .sources import DEFAULT_CHUNK_BYTES, from_npy, from_zarr
+from .top_k import dask_topk
 
 FORMATS = ("zarr", "npy")
 
@@ -52,7 +55,10 @@ def client_for(scheduler: str | None):
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
-        with LocalCluster(processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+        # Its processes' own logs stay quiet: a worker that loses the scheduler while the cluster
+        # shuts down logs a traceback, and an error of the run reaches the caller anyway.
+        with LocalCluster(processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
+                Client(cluster) as client:
             yield client
     else:
         with Client(scheduler) as client:
@@ -75,3 +81,26 @@ def reduce_file(path: str, fmt: str | None, dims, keepdim: bool, reduction: Redu
     with client_for(scheduler) as client:
         result = lazy.compute() if client is None else client.compute(lazy).result()
     return np.asarray(result, dtype=np.int64)
+
+
+def topk_file(path: str, fmt: str | None, k: int, dim: int | None, largest: bool, *,
+              scheduler: str | None = None, key: str | None = None,
+              chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> tuple[np.ndarray, np.ndarray]:
+    """``topk`` of an array stored at ``path``, by Dask: NumPy ``(values, indices)``.
+
+    The workers read their blocks and send back k-best partials (argreduce.dask.top_k), merged in
+    a tree; ``dim`` is an int or None (the flattened array). Both results have the input's shape
+    with ``dim``'s size replaced by k (shape ``(k,)`` for None), best first, ties in index order:
+    the in-memory ``ar.topk(x, k, dim, largest)``. ``fmt``, ``scheduler``, ``key`` and
+    ``chunk_bytes`` as for :func:`reduce_file`.
+    """
+    x = open_file(path, fmt, key, chunk_bytes)
+    values, indices = dask_topk(x, k, dim, largest)
+    with client_for(scheduler) as client:
+        if client is None:
+            import dask
+
+            values, indices = dask.compute(values, indices)
+        else:
+            values, indices = client.gather(client.compute([values, indices]))
+    return np.asarray(values), np.asarray(indices, dtype=np.int64)

@@ -25,8 +25,10 @@ def _bits_dtype(dtype: np.dtype) -> np.dtype:
     return np.dtype(f"u{dtype.itemsize}")
 
 
-def _record(part: KBest, dim: int) -> np.ndarray:
-    bits = np.ascontiguousarray(part.values).view(_bits_dtype(part.values.dtype)).astype(np.int64)
+def _record(part: KBest, dim: int, dtype: np.dtype) -> np.ndarray:
+    # The values in the declared dtype first: NumPy's concatenations (merge, padding) return native
+    # byte order, and _unrecord reads the bits back as ``dtype`` (a big-endian file's '>f4').
+    bits = np.ascontiguousarray(part.values, dtype=dtype).view(_bits_dtype(dtype)).astype(np.int64)
     return np.moveaxis(np.concatenate([part.keys, part.index, bits], axis=-1), -1, dim)
 
 
@@ -41,14 +43,14 @@ def _unrecord(rec: np.ndarray, dim: int, k: int, dtype: np.dtype) -> list[KBest]
     return parts
 
 
-def _block(block, present=None, *, k, dim, largest, block_info=None):
+def _block(block, present=None, *, k, dim, largest, value_dtype, block_info=None):
     start = block_info[0]["array-location"][dim][0]
     return _record(block_k_best(np.asarray(block), None if present is None else np.asarray(present), dim, k,
-                                largest, start), dim)
+                                largest, start), dim, value_dtype)
 
 
 def _combine(rec, *, k, dim, value_dtype):
-    return _record(merge(_unrecord(rec, dim, k, value_dtype)), dim)
+    return _record(merge(_unrecord(rec, dim, k, value_dtype)), dim, value_dtype)
 
 
 def _field(rec, *, k, dim, value_dtype, field):
@@ -85,7 +87,8 @@ def dask_topk(x, k: int, dim: int | None, largest: bool, where=None):
         return da.zeros(shape, dtype=dtype), da.zeros(shape, dtype=np.int64)
     rec_chunks = tuple((3 * k,) * len(c) if a == d else c for a, c in enumerate(x.chunks))
     operands = [x] if mask is None else [x, mask]
-    rec = da.map_blocks(_block, *operands, k=k, dim=d, largest=largest, chunks=rec_chunks, dtype=np.int64,
+    rec = da.map_blocks(_block, *operands, k=k, dim=d, largest=largest, value_dtype=dtype, chunks=rec_chunks,
+                        dtype=np.int64,
                         meta=np.empty((0,) * x.ndim, np.int64), token="topk-block")
     while rec.numblocks[d] > 1:
         groups = rec.numblocks[d]

@@ -62,13 +62,14 @@ def _check_2d(shape: tuple[int, ...], name: str) -> None:
         raise ValueError(f"nearest(): {name} must be a 2-D array (rows, d), got shape {tuple(shape)}")
 
 
-def checked(arr: np.ndarray, kind: str, name: str) -> np.ndarray:
+def checked(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.ndarray:
     """``arr`` itself when it is float32 or float64 (read in place: no copy of a large or
-    memory-mapped input), else widened exactly; the contract's errors either way."""
+    memory-mapped input), else widened exactly; the contract's errors either way (rows counted from
+    ``first_row``, for a block of a larger input)."""
     if kind not in ("float32", "float64"):
-        return widen(arr, kind, name)
+        return widen(arr, kind, name, first_row)
     if arr.size and not (np.isfinite(arr.max()) and np.isfinite(arr.min())):  # NaN propagates
-        _non_finite(arr, name, 0)
+        _non_finite(arr, name, first_row)
     return arr
 
 

@@ -14,23 +14,33 @@ import numpy as np
 
 from . import finish
 from .exact import float_format
+from .inputs import result_kind
 from .kbest import KBest
 from .metrics import Points
-from .search import run_exact
+from .search import run, screen_dtype
 
 
 @dataclass
 class NearestPartial:
     idx: np.ndarray  # (N, c) global indices, ascending within each row
-    rows: np.ndarray  # (N, c, d) float64: the candidate points
+    rows: np.ndarray  # (N, c, d) float64: the candidate points (exact: the inputs' values widened)
 
 
-def of_block(x: np.ndarray, y: np.ndarray, start: int, k: int, metric: str) -> NearestPartial:
-    """The k best (or all, if fewer) points of the block ``y`` whose first row is ``start``."""
+def of_block(x: np.ndarray, y: np.ndarray, start: int, k: int, metric: str, kind_x: str = "float64",
+             kind_y: str = "float64") -> NearestPartial:
+    """The k best (or all, if fewer) points of the block ``y`` whose first row is ``start``.
+
+    ``x`` and ``y`` hold their values exactly (float32 or float64 arrays); ``kind_x`` and ``kind_y``
+    are the inputs' kinds (inputs.kind_of). They choose the screen as ar.nearest does: float32
+    products when both are float32 or narrower (the search stays exact: the screen only proposes,
+    its error bound keeps every possible neighbour, and the candidates are re-checked exactly).
+    """
     c = min(k, y.shape[0])
-    idx = run_exact(x, y, c, metric)
+    in_range = "float64" not in (kind_x, kind_y)  # narrower floats and integers always are
+    _, idx = run(x, y, c, metric, result_kind(kind_x, kind_y), screen_dtype(kind_x, kind_y), in_range,
+                 with_distances=False)
     idx = np.sort(idx, axis=1)
-    return NearestPartial(idx + start, y[idx])
+    return NearestPartial(idx + start, y[idx].astype(np.float64))
 
 
 def merge(a: NearestPartial, b: NearestPartial, x: np.ndarray, k: int, metric: str) -> NearestPartial:
