@@ -185,3 +185,24 @@ def test_one_block_split_over_threads_by_queries(k, monkeypatch):
         got = ar.nearest(x, y, k)
         assert got.indices.tolist() == want.indices.tolist()
     assert want.indices[:6].tolist() == reference(x[:6], y, k, "sqeuclidean")[0]
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@pytest.mark.parametrize("part_bytes", [1, 200, 1000])
+def test_points_screened_in_parts(metric, part_bytes, monkeypatch):
+    """Few queries: the points are screened a part at a time (each part its own shift, scale and
+    bound). Ties and duplicates across part boundaries, an offset part: the same answer as one
+    screen of all the points, and the exact reference's."""
+    rng = np.random.default_rng(part_bytes)
+    y = rng.integers(-2, 3, size=(400, 6)).astype(np.float32)  # exact ties everywhere
+    y[300:] += 1000.0  # a far part: its own shift differs from the others'
+    y[399] = y[3]  # a duplicate in another part: the smaller index first
+    x = rng.integers(-2, 3, size=(5, 6)).astype(np.float32)
+    x[0] = y[3]
+    whole = ar.nearest(x, y, 4, metric=metric)
+    monkeypatch.setattr(search, "PART_BYTES", part_bytes)
+    assert len(search._point_parts(5, 400, 6, 4, 4)) > 2
+    got = ar.nearest(x, y, 4, metric=metric)
+    assert got.indices.tolist() == whole.indices.tolist()
+    assert got.distances.tolist() == whole.distances.tolist()
+    assert got.indices.tolist() == reference(x, y, 4, metric)[0]

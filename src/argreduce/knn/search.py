@@ -43,31 +43,69 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         active = np.flatnonzero(~zero)
     if active.size == 0:
         return dist, idx
-    scr = _make_screen(metric, x[active], y, sdt)
-    panels = fused.pack(scr.ys)
-    b = _block_rows(len(active), m, scr.ys.shape[1], get_num_threads())
+    parts = _point_parts(len(active), m, y.shape[1], k, np.dtype(sdt).itemsize)
+    b = _block_rows(len(active), parts[0][1] - parts[0][0], y.shape[1] + 1, get_num_threads())
     starts = range(0, len(active), b)
     workers = min(get_num_threads(), len(starts))
     inner = get_num_threads() if workers == 1 else 1  # one block: the kernel splits it over the threads
+    bests = {lo: KBest(active[lo : min(lo + b, len(active))], k, points) for lo in starts}
 
-    def run_block(lo: int) -> None:
-        hi = min(lo + b, len(active))
-        rows = active[lo:hi]
-        r, c = fused.candidates(scr.xs[lo:hi], panels, m, scr.B[lo:hi], k, inner)
-        best = KBest(rows, k, points)
-        best.merge(r, c, *points.pair_keys(rows[r], c))
+    def screen_part(p0: int, p1: int) -> None:  # each part of the points is a screen of its own
+        scr = _make_screen(metric, x[active], y[p0:p1], sdt)
+        panels = fused.pack(scr.ys)
+
+        def screen_block(lo: int) -> None:
+            hi = min(lo + b, len(active))
+            best = bests[lo]
+            r, c = fused.candidates(scr.xs[lo:hi], panels, p1 - p0, scr.B[lo:hi], min(k, p1 - p0), inner)
+            c = c + p0
+            best.merge(r, c, *points.pair_keys(best.rows[r], c))
+
+        _each(screen_block, starts, workers)
+
+    for p0, p1 in parts:  # see _point_parts
+        screen_part(p0, p1)
+
+    def finish_block(lo: int) -> None:
+        best = bests[lo]
         if with_distances:
-            dist[rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, rows, points,
-                                          best.exact_cache, fmt)
-        idx[rows] = best.idx
+            dist[best.rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, best.rows,
+                                               points, best.exact_cache, fmt)
+        idx[best.rows] = best.idx
 
+    _each(finish_block, starts, workers)
+    return dist, idx
+
+
+def _each(fn, starts: range, workers: int) -> None:
+    """fn(start) for every query block: on Python threads when there are several workers (the kernel
+    and most of the re-check release the GIL)."""
     if workers == 1:
         for s in starts:
-            run_block(s)
-    else:  # blocks on Python threads (the kernel and most of the re-check release the GIL)
+            fn(s)
+    else:
         with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run_block, starts))
-    return dist, idx
+            list(pool.map(fn, starts))
+
+
+#: With few queries the points' factors and the kernel's panels are built a part of the points at a
+#: time, each part at most this many bytes of factors, into memory the allocator hands back at once:
+#: building them for all of M at once (2.6 GB each for 10,000,000 points of d = 64) costs more in
+#: first-touch page faults than the search itself. Below glibc's largest mmap threshold (32 MiB),
+#: so that freed parts are reused rather than returned to the system.
+PART_BYTES = 16 << 20
+#: ... but only while every part's own candidates (at least k per query per part) stay few.
+PART_MAX_CANDIDATES = 1 << 16
+
+
+def _point_parts(n: int, m: int, d: int, k: int, itemsize: int) -> list[tuple[int, int]]:
+    """Ranges of points screened separately. Each part is a complete screen (its own shift, scale
+    and bound), so its candidates hold its own k best; the union over the parts holds the k best
+    of all, and the exact merge (kbest.py) decides: the answer does not depend on the parts."""
+    rows = max(1, PART_BYTES // ((d + 1) * itemsize))
+    if m <= 2 * rows or n * k > PART_MAX_CANDIDATES:
+        return [(0, m)]
+    return [(p, min(p + rows, m)) for p in range(0, m, rows)]
 
 
 def _make_screen(metric: str, x: np.ndarray, y: np.ndarray, sdt: np.dtype) -> screen.Screen:
