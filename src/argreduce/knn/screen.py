@@ -63,8 +63,9 @@ def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
     d = x.shape[1]
     u, tiny = _unit(dtype)
     U = 2.0**-53
-    c = _mean_rows(y)
-    s = _shift_scale(x, y, c)
+    y_big = _largest_magnitude(y)
+    c = _mean_rows(y, y_big)
+    s = _shift_scale(x.shape[1], max(_largest_magnitude(x), y_big), c)
     cs = c * s  # the common point, scaled: the same for queries and points
     xa, nx = _shifted_rows(x, s, cs, dtype, -2.0)  # times -2: exact
     ya, ny = _shifted_rows(y, s, cs, dtype, 1.0)
@@ -89,14 +90,23 @@ def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
 
 
 _ROWS_CHUNK_ELEMENTS = 1 << 16
+#: The shift is the mean of at most this many rows spread over the points: any common point near
+#: the data serves (the bound is computed from the shifted norms themselves), and a sample keeps
+#: the shift from costing a pass over millions of points.
+_MEAN_SAMPLE_ROWS = 1 << 14
 
 
-def _mean_rows(y: np.ndarray) -> np.ndarray:
-    """The points' mean (any common point will do: it only has to be near the data), no overflow."""
-    m = float(max(abs(float(y.max())), abs(float(y.min())))) if y.size else 0.0
-    if not m > 0:
+def _largest_magnitude(a: np.ndarray) -> float:
+    return float(max(abs(float(a.max())), abs(float(a.min())))) if a.size else 0.0
+
+
+def _mean_rows(y: np.ndarray, big: float) -> np.ndarray:
+    """A common point near the data: the mean of a sample of rows (``big``: the largest |element|,
+    by which the rows are scaled first so that the sum cannot overflow)."""
+    if not big > 0:
         return np.zeros(y.shape[1])
-    f = math.ldexp(1.0, -math.frexp(m)[1])
+    y = y[:: max(1, y.shape[0] // _MEAN_SAMPLE_ROWS)]
+    f = math.ldexp(1.0, -math.frexp(big)[1])
     total = np.zeros(y.shape[1])
     step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, y.shape[1]))
     for r in range(0, y.shape[0], step):
@@ -104,13 +114,13 @@ def _mean_rows(y: np.ndarray) -> np.ndarray:
     return total / y.shape[0] / f
 
 
-def _shift_scale(x: np.ndarray, y: np.ndarray, c: np.ndarray) -> float:
-    """A power of two that brings every |row - c| to at most about 1 (from the largest magnitudes)."""
-    big = max(float(max(abs(float(a.max())), abs(float(a.min())))) for a in (x, y))
+def _shift_scale(d: int, big: float, c: np.ndarray) -> float:
+    """A power of two that brings every |row - c| to at most about 1 (``big``: the largest |element|
+    of the queries and points)."""
     big = max(big, float(np.abs(c).max()) if c.size else 0.0)
     if not big > 0:
         return 1.0
-    e = math.frexp(big)[1] + 1 + math.ceil(math.log2(math.sqrt(x.shape[1])))  # |row - c| <= 2 big sqrt(d)
+    e = math.frexp(big)[1] + 1 + math.ceil(math.log2(math.sqrt(d)))  # |row - c| <= 2 big sqrt(d)
     return math.ldexp(1.0, -e)
 
 
