@@ -283,3 +283,15 @@ def test_where_answers_do_not_depend_on_threads_or_layout():
         ar.set_num_threads(ar.threads._default())
     with pytest.raises(ValueError, match=r"output position \(7,\)"):
         ar.argmin(x, 1, where=present)
+
+
+def test_values_of_an_index_array_numpy_unravels_wrongly():
+    """NumPy 2.4's unravel_index gets the last element of a (4097, 1, 2, 1) index array wrong; the
+    values are gathered through _contract.unravel_index, which does not."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        x = rng.integers(0, 2, size=(2, 4097, 1, 2, 1)).astype(np.uint8)
+        want_values, want_indices = torch.min(torch.from_numpy(x), 0)
+        got = ar.min(x, 0)
+        assert np.array_equal(got.indices, want_indices.numpy())
+        assert np.array_equal(got.values, want_values.numpy())

@@ -9,6 +9,9 @@ core, so any layer may import it.
 from __future__ import annotations
 
 import math
+from typing import Any
+
+import numpy as np
 
 from . import _core
 
@@ -70,3 +73,15 @@ def kept_axes(reduced: tuple[bool, ...]) -> tuple[int, ...]:
 
 def reduced_axes(reduced: tuple[bool, ...]) -> tuple[int, ...]:
     return tuple(d for d, r in enumerate(reduced) if r)
+
+
+def unravel_index(index: Any, sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """``np.unravel_index(index, sizes)``, computed on a flat copy of ``index`` and reshaped back.
+
+    Why not NumPy's directly: NumPy 2.4's ``unravel_index`` returns wrong coordinates for some
+    multi-dim index arrays (for shape (4097, 1, 2, 1), the last element's); 0-d and flat ones are right.
+    """
+    shape = np.shape(index)
+    if len(shape) <= 1:
+        return tuple(np.unravel_index(index, sizes))
+    return tuple(c.reshape(shape) for c in np.unravel_index(np.ravel(index), sizes))

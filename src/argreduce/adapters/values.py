@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._contract import kept_axes, reduced_axes
+from .._contract import kept_axes, reduced_axes, unravel_index
 
 
 def winner_coordinates(shape: tuple[int, ...], reduced: tuple[bool, ...], index: np.ndarray) -> tuple:
@@ -22,7 +22,7 @@ def winner_coordinates(shape: tuple[int, ...], reduced: tuple[bool, ...], index:
     """
     red, kept = reduced_axes(reduced), kept_axes(reduced)
     coords: list[Any] = [None] * len(shape)
-    for d, c in zip(red, np.unravel_index(index, tuple(shape[d] for d in red)), strict=True):
+    for d, c in zip(red, unravel_index(index, tuple(shape[d] for d in red)), strict=True):
         coords[d] = c
     grid = np.indices(index.shape, sparse=True) if index.ndim else ()
     for d, g in zip(kept, grid, strict=True):

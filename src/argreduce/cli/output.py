@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from .._contract import result_shape
+from .._contract import result_shape, unravel_index
 from .readers import Source
 
 
@@ -20,7 +20,7 @@ def unravel(index: np.ndarray, shape: tuple[int, ...], reduced: tuple[bool, ...]
     sizes = tuple(n for n, r in zip(shape, reduced, strict=True) if r)
     if not sizes:
         return np.zeros((*index.shape, 0), dtype=np.int64)
-    return np.stack(np.unravel_index(index, sizes), axis=-1).astype(np.int64)
+    return np.stack(unravel_index(index, sizes), axis=-1).astype(np.int64)
 
 
 def printable_values(values: np.ndarray, reinterpret: str | None) -> np.ndarray:
