@@ -84,3 +84,12 @@ def test_against_the_exact_reference(case):
 @given(cases())
 def test_against_the_exact_reference_long(case):
     _check(case)
+
+
+def test_cosine_tie_with_a_product_below_the_float64_range():
+    """1-D cosine: every positive point is at distance 0 from a positive query, so the smaller index
+    wins; here x.y of the first (3e-336) lies below the smallest float64 and must not be read as 0."""
+    x = np.array([[3.45584192e-281], [8.21618144e-215]])
+    y = np.array([[-1.30315723e-146], [9.05355867e-056], [4.46374572e085], [-5.36953235e029]])
+    _check((x, y, 1, "cosine"))
+    _check((x, y, 4, "cosine"))

@@ -121,8 +121,13 @@ def as_dd(key) -> tuple[float, float, float]:
     if isinstance(key, _CosineKey):
         if key.n == 0 or key.p == 0:
             return 0.0, 0.0, 0.0
+        # -p / sqrt(n) with n first scaled by 4**e to about 1 (exact), so that neither p nor n is
+        # rounded to a float on its own: each may lie beyond the float64 range when the key does not
+        # (a tiny x.y over a tiny |y|), and float(p) alone would underflow to a wrong, "certain" 0.
+        e = (key.n.denominator.bit_length() - key.n.numerator.bit_length()) // 2
         try:
-            v = -float(key.p) / math.sqrt(float(key.n))
+            root = math.sqrt(float(key.n * Fraction(4) ** e))  # n * 4**e lies in [1/16, 16]
+            v = -float(key.p * Fraction(2) ** e / Fraction(root))  # correctly rounded, or OverflowError
         except (OverflowError, ZeroDivisionError):
             return 0.0, 0.0, math.inf
         return (v, 0.0, abs(v) * 1e-12 + 1e-300) if math.isfinite(v) else (0.0, 0.0, math.inf)
