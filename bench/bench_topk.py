@@ -47,24 +47,24 @@ def _torch(x, k, dim, threads):
     return run
 
 
-def _numpy(x, k, dim):
+def _partition_then_sort(argpartition, x, k, dim):
+    """The k largest by a peer's argpartition, then ordered by a stable sort of their values."""
     def run():
-        part = np.argpartition(-x, k - 1, axis=dim)
+        part = argpartition(-x, k - 1, axis=dim)
         top = np.take(part, np.arange(k), axis=dim)
         vals = np.take_along_axis(x, top, dim)
         return np.take_along_axis(top, np.argsort(-vals, axis=dim, kind="stable"), dim)
     return run
+
+
+def _numpy(x, k, dim):
+    return _partition_then_sort(np.argpartition, x, k, dim)
 
 
 def _bottleneck(x, k, dim):
     import bottleneck as bn
 
-    def run():
-        part = bn.argpartition(-x, k - 1, axis=dim)
-        top = np.take(part, np.arange(k), axis=dim)
-        vals = np.take_along_axis(x, top, dim)
-        return np.take_along_axis(top, np.argsort(-vals, axis=dim, kind="stable"), dim)
-    return run
+    return _partition_then_sort(bn.argpartition, x, k, dim)
 
 
 def _polars(x, k):

@@ -201,6 +201,7 @@ def test_points_screened_in_parts(metric, part_bytes, monkeypatch):
     x[0] = y[3]
     whole = ar.nearest(x, y, 4, metric=metric)
     monkeypatch.setattr(search, "PART_BYTES", part_bytes)
+    monkeypatch.setattr(search, "PART_MAX_QUERY_SHARE", 0)  # parts of fewer points than queries too
     assert len(search._point_parts(5, 400, 6, 4, 4)) > 2
     got = ar.nearest(x, y, 4, metric=metric)
     assert got.indices.tolist() == whole.indices.tolist()

@@ -39,29 +39,18 @@ using Lane = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
 template <class T>
 static inline Vec<T> broadcast(T x) { return x - Vec<T>{}; }
 
-template <class T>
-static void pack_points(const T* ys, int64_t m, int64_t dp, T* out) {
-    constexpr int W = kWidth<T>;
-    for (int64_t p0 = 0; p0 < m; p0 += W) {
+// Rows (n, dp) into panels of W rows stored column by column (row r of a panel at column offset
+// r), the last panel zero-padded: the points' panels (W = kWidth) and the queries' micro-panels
+// (W = kMR) alike.
+template <int W, class T>
+static void pack_panels(const T* rows, int64_t n, int64_t dp, T* out) {
+    for (int64_t p0 = 0; p0 < n; p0 += W) {
         T* panel = out + (p0 / W) * dp * W;
-        const int64_t w_end = std::min<int64_t>(W, m - p0);
+        const int64_t w_end = std::min<int64_t>(W, n - p0);
         for (int64_t l = 0; l < dp; ++l) {
             T* row = panel + l * W;
-            for (int64_t w = 0; w < w_end; ++w) row[w] = ys[(p0 + w) * dp + l];
+            for (int64_t w = 0; w < w_end; ++w) row[w] = rows[(p0 + w) * dp + l];
             for (int64_t w = w_end; w < W; ++w) row[w] = T(0);
-        }
-    }
-}
-
-template <class T>
-static void pack_queries(const T* xs, int64_t n, int64_t dp, T* out) {
-    for (int64_t q0 = 0; q0 < n; q0 += kMR) {
-        T* panel = out + q0 * dp;
-        const int64_t r_end = std::min<int64_t>(kMR, n - q0);
-        for (int64_t l = 0; l < dp; ++l) {
-            T* row = panel + l * kMR;
-            for (int64_t r = 0; r < r_end; ++r) row[r] = xs[(q0 + r) * dp + l];
-            for (int64_t r = r_end; r < kMR; ++r) row[r] = T(0);
         }
     }
 }
@@ -182,7 +171,7 @@ static void sweep(const Sweep<T>& s) {
 
 template <class T>
 static constexpr ScreenFns<T> fns() {
-    return {kMR, kWidth<T>, &pack_points<T>, &pack_queries<T>, &sweep<T>};
+    return {kMR, kWidth<T>, &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>, &sweep<T>};
 }
 
 static constexpr ScreenKernels screen_kernels() { return {fns<float>(), fns<double>()}; }

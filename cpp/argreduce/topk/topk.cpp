@@ -231,6 +231,37 @@ void large_k_slice(const TopkRequest& r, int64_t o, std::vector<uint64_t>& comp,
     copy_values(r, o, r.data + offset_of(o, r.outer_shape, r.outer_strides));
 }
 
+// The work units of both column kernels: (position of the other kept dims, tile of `tile` columns
+// of the contiguous kept dim cd), with where a unit's data starts and where its outputs go.
+struct ColumnUnits {
+    const TopkRequest& r;
+    int cd;
+    int64_t tile, ncols, tiles, units;
+    int64_t col_out = 1;  // how far apart column c's outputs are
+    std::vector<int64_t> others_shape, out_strides;
+
+    ColumnUnits(const TopkRequest& req, int dim, int64_t tile_columns)
+        : r(req), cd(dim), tile(tile_columns), ncols(req.outer_shape[dim]),
+          tiles((ncols + tile - 1) / tile), units(product(req.outer_shape) / ncols * tiles),
+          others_shape(req.outer_shape), out_strides(req.outer_shape.size()) {
+        for (size_t d = cd + 1; d < r.outer_shape.size(); ++d) col_out *= r.outer_shape[d];
+        others_shape[cd] = 1;
+        for (int64_t d = static_cast<int64_t>(out_strides.size()) - 1, s = 1; d >= 0; --d) {
+            out_strides[d] = s;
+            s *= r.outer_shape[d];
+        }
+    }
+    int64_t first_column(int64_t u) const { return (u % tiles) * tile; }
+    int64_t width(int64_t u) const { return std::min(tile, ncols - first_column(u)); }
+    const char* data(int64_t u) const {
+        return r.data + offset_of(u / tiles, others_shape, r.outer_strides, cd) +
+               first_column(u) * info(r.dtype).itemsize;
+    }
+    int64_t first_output(int64_t u) const {
+        return offset_of(u / tiles, others_shape, out_strides, cd) + first_column(u) * col_out;
+    }
+};
+
 class Runner {
 public:
     explicit Runner(const TopkRequest& r)
@@ -407,32 +438,20 @@ private:
         const int isz = info(r_.dtype).itemsize;
         const int L = net.lanes;
         const int64_t ncols = r_.outer_shape[cd];
-        const int64_t others = product(r_.outer_shape) / ncols;
         // Enough tiles for every thread, each a whole number of groups.
         const int64_t per_thread = (ncols + threads - 1) / threads;
-        const int64_t tile = std::min(kNetColumnTile, (per_thread + L - 1) / L * L);
-        const int64_t tiles = (ncols + tile - 1) / tile;
-        const int64_t units = others * tiles;
-        int64_t col_out = 1;
-        for (size_t d = cd + 1; d < r_.outer_shape.size(); ++d) col_out *= r_.outer_shape[d];
-        threads = static_cast<int>(std::min<int64_t>(threads, units));
-        std::vector<int64_t> others_shape = r_.outer_shape;
-        others_shape[cd] = 1;
-        std::vector<int64_t> out_strides(r_.outer_shape.size());
-        for (int64_t d = static_cast<int64_t>(out_strides.size()) - 1, s = 1; d >= 0; --d) {
-            out_strides[d] = s;
-            s *= r_.outer_shape[d];
-        }
-        const int64_t row_chunk = std::max<int64_t>(1, kNetColumnKeys / tile);
+        const ColumnUnits cu(r_, cd, std::min(kNetColumnTile, (per_thread + L - 1) / L * L));
+        threads = static_cast<int>(std::min<int64_t>(threads, cu.units));
+        const int64_t row_chunk = std::max<int64_t>(1, kNetColumnKeys / cu.tile);
         parallel_run(threads, [&](int t) {
-            std::vector<W> buf(static_cast<size_t>(row_chunk * tile)), state(static_cast<size_t>(2 * r_.k * tile));
-            const int64_t first = units * t / threads, last = units * (t + 1) / threads;
+            std::vector<W> buf(static_cast<size_t>(row_chunk * cu.tile));
+            std::vector<W> state(static_cast<size_t>(2 * r_.k * cu.tile));
+            const int64_t first = cu.units * t / threads, last = cu.units * (t + 1) / threads;
             for (int64_t u = first; u < last && !stopped(); ++u) {
-                const int64_t q = u / tiles, c0 = (u % tiles) * tile;
-                const int64_t w = std::min(tile, ncols - c0);
+                const int64_t w = cu.width(u);
                 const int64_t groups = (w + L - 1) / L;
-                const char* base = r_.data + offset_of(q, others_shape, r_.outer_strides, cd) + c0 * isz;
-                const int64_t out0 = offset_of(q, others_shape, out_strides, cd) + c0 * col_out;
+                const char* base = cu.data(u);
+                const int64_t out0 = cu.first_output(u);
                 for (int64_t r0 = 0; r0 < r_.n && !stopped(); r0 += row_chunk) {
                     const int64_t rc = std::min(row_chunk, r_.n - r0);
                     kern_.topk_keys(base + r0 * r_.stride, r_.stride, rc, w, buf.data(), groups * L);
@@ -440,8 +459,8 @@ private:
                     if (t == 0) poll();
                 }
                 for (int64_t c = 0; c < w; ++c) {
-                    write_lane(state.data(), L, groups, c / L, c % L, out0 + c * col_out);
-                    copy_values(r_, out0 + c * col_out, base + c * isz);
+                    write_lane(state.data(), L, groups, c / L, c % L, out0 + c * cu.col_out);
+                    copy_values(r_, out0 + c * cu.col_out, base + c * isz);
                 }
             }
         }, [&] { poll(); });
@@ -450,37 +469,22 @@ private:
 
     // The column kernel: units are (position of the other kept dims, tile of columns).
     Status columns(int cd, int threads) {
-        const int isz = info(r_.dtype).itemsize;
-        const int64_t ncols = r_.outer_shape[cd];
-        const int64_t others = product(r_.outer_shape) / ncols;
-        const int64_t tiles = (ncols + kColumnTile - 1) / kColumnTile;
-        const int64_t units = others * tiles;
-        int64_t col_out = 1;  // how far apart column c's outputs are
-        for (size_t d = cd + 1; d < r_.outer_shape.size(); ++d) col_out *= r_.outer_shape[d];
-        threads = static_cast<int>(std::min<int64_t>(threads, units));
-        std::vector<int64_t> others_shape = r_.outer_shape;
-        others_shape[cd] = 1;
-        std::vector<int64_t> out_strides(r_.outer_shape.size());
-        for (int64_t d = static_cast<int64_t>(out_strides.size()) - 1, s = 1; d >= 0; --d) {
-            out_strides[d] = s;
-            s *= r_.outer_shape[d];
-        }
+        const ColumnUnits cu(r_, cd, kColumnTile);
+        threads = static_cast<int>(std::min<int64_t>(threads, cu.units));
         parallel_run(threads, [&](int t) {
             std::vector<OwnedKBest> best;
             best.reserve(kColumnTile);
-            for (int64_t c = 0; c < std::min(kColumnTile, ncols); ++c) best.emplace_back(r_.k, r_.n);
+            for (int64_t c = 0; c < std::min(kColumnTile, cu.ncols); ++c) best.emplace_back(r_.k, r_.n);
             std::vector<KBest> kb(best.size());
             std::vector<int64_t> bars(static_cast<size_t>(kColumnTile));
-            const int64_t first = units * t / threads, last = units * (t + 1) / threads;
+            const int64_t first = cu.units * t / threads, last = cu.units * (t + 1) / threads;
             for (int64_t u = first; u < last && !stopped(); ++u) {
-                const int64_t q = u / tiles, c0 = (u % tiles) * kColumnTile;
-                const int64_t w = std::min(kColumnTile, ncols - c0);
-                const char* base = r_.data + offset_of(q, others_shape, r_.outer_strides, cd) + c0 * isz;
-                const int64_t out0 = offset_of(q, others_shape, out_strides, cd) + c0 * col_out;
+                const int64_t w = cu.width(u);
+                const int64_t out0 = cu.first_output(u);
                 for (int64_t c = 0; c < w; ++c) kb[c] = best[c].kb;
-                fill_kmax(bars.data(), w, isz);
-                kern_.topk_cols(base, w, r_.n, r_.stride, 0, kb.data(), bars.data());
-                for (int64_t c = 0; c < w; ++c) write_out(r_, kb[c], out0 + c * col_out);
+                fill_kmax(bars.data(), w, info(r_.dtype).itemsize);
+                kern_.topk_cols(cu.data(u), w, r_.n, r_.stride, 0, kb.data(), bars.data());
+                for (int64_t c = 0; c < w; ++c) write_out(r_, kb[c], out0 + c * cu.col_out);
                 if (t == 0) poll();
             }
         }, [&] { poll(); });

@@ -50,8 +50,10 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
     inner = get_num_threads() if workers == 1 else 1  # one block: the kernel splits it over the threads
     bests = {lo: KBest(active[lo : min(lo + b, len(active))], k, points) for lo in starts}
 
+    queries = x[active]
+
     def screen_part(p0: int, p1: int) -> None:  # each part of the points is a screen of its own
-        scr = _make_screen(metric, x[active], y[p0:p1], sdt)
+        scr = _make_screen(metric, queries, y[p0:p1], sdt)
         panels = fused.pack(scr.ys)
 
         def screen_block(lo: int) -> None:
@@ -94,8 +96,10 @@ def _each(fn, starts: range, workers: int) -> None:
 #: first-touch page faults than the search itself. Below glibc's largest mmap threshold (32 MiB),
 #: so that freed parts are reused rather than returned to the system.
 PART_BYTES = 16 << 20
-#: ... but only while every part's own candidates (at least k per query per part) stay few.
+#: ... but only while every part's own candidates (at least k per query per part) stay few, and
+#: the queries' factors, made again for every part, cost a small share of the part's.
 PART_MAX_CANDIDATES = 1 << 16
+PART_MAX_QUERY_SHARE = 16
 
 
 def _point_parts(n: int, m: int, d: int, k: int, itemsize: int) -> list[tuple[int, int]]:
@@ -103,7 +107,7 @@ def _point_parts(n: int, m: int, d: int, k: int, itemsize: int) -> list[tuple[in
     and bound), so its candidates hold its own k best; the union over the parts holds the k best
     of all, and the exact merge (kbest.py) decides: the answer does not depend on the parts."""
     rows = max(1, PART_BYTES // ((d + 1) * itemsize))
-    if m <= 2 * rows or n * k > PART_MAX_CANDIDATES:
+    if m <= 2 * rows or n * k > PART_MAX_CANDIDATES or n * PART_MAX_QUERY_SHARE > rows:
         return [(0, m)]
     return [(p, min(p + rows, m)) for p in range(0, m, rows)]
 
