@@ -18,15 +18,21 @@ METRICS = ["sqeuclidean", "euclidean", "cosine", "dot"]
 
 @pytest.fixture
 def screened_calls(monkeypatch):
-    """Every call of the fused kernel: (rows in the block, k, threads)."""
+    """Every call of the fused kernel, alone or with the core's re-check (test_nearest_refine.py):
+    (rows in the block, the entry point)."""
     calls = []
-    real = fused.candidates
 
-    def spy(xs, panels, m, B, k, n_threads):
-        calls.append((xs.shape[0], k, n_threads))
-        return real(xs, panels, m, B, k, n_threads)
+    def spy_on(name):
+        real = getattr(fused, name)
 
-    monkeypatch.setattr(fused, "candidates", spy)
+        def spy(*args):
+            calls.append((args[0].shape[0], name))
+            return real(*args)
+
+        monkeypatch.setattr(fused, name, spy)
+
+    for name in ("candidates", "refined", "refined_l2"):
+        spy_on(name)
     return calls
 
 

@@ -1,6 +1,7 @@
 // run_screen: the queries cut into blocks (and the points into ranges when there are fewer blocks
 // than threads), each (block, range) task swept by the instruction set's kernel on the pool's
-// threads, then every block's candidates filtered against its final thresholds.
+// threads, then every block's candidates filtered against its final thresholds (and, with a
+// Refine, re-checked in float64, refine.cpp), again a block per task.
 //
 // A task keeps, per query, the k smallest costs it has seen (a max-heap) and the threshold they
 // give: the k-th smallest plus twice the bound, rounded up to the cost dtype. Thresholds only
@@ -16,6 +17,7 @@
 
 #include "../kernels/table.hpp"
 #include "../thread_pool.hpp"
+#include "shift.hpp"
 
 namespace argreduce::nearest {
 namespace {
@@ -37,7 +39,8 @@ template <class T>
 struct Task {
     int64_t block = 0, range = 0;
     int64_t q_begin = 0, nq = 0, k = 0;
-    const double* B = nullptr;
+    const double* B = nullptr;  // the block's bounds: B[q] for query q_begin + q
+    std::vector<double> own_B;  // ... when the task made them (QueryFactors)
     std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (k = 1: the minimum)
     std::vector<int64_t> count;
     std::vector<T> thr;
@@ -62,7 +65,7 @@ struct Task {
         } else {
             return;
         }
-        if (c == k) thr[q] = threshold<T>(h[0], B[q_begin + q]);
+        if (c == k) thr[q] = threshold<T>(h[0], B[q]);
     }
 
     // Drops the hits that the thresholds have since passed by: keeps memory near the final count.
@@ -74,6 +77,20 @@ struct Task {
 };
 
 int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+// Rows [q0, q0 + n) of the queries' factors (n x dp into xs) and their bounds (into B).
+template <class T>
+void make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* xs, double* B) {
+    if (f.wide)
+        shift_rows<double, T>(static_cast<const double*>(f.x) + q0 * f.d, n, f.d, f.s, f.cs, -2.0, xs, dp, B);
+    else
+        shift_rows<float, T>(static_cast<const float*>(f.x) + q0 * f.d, n, f.d, f.s, f.cs, -2.0, xs, dp, B);
+    for (int64_t i = 0; i < n; ++i) {  // B held the squared norms
+        xs[i * dp + f.d] = T(1);
+        const double A = std::sqrt(B[i]) * (1 + 1e-10);
+        B[i] = f.p0 + A * (f.p1 + A * f.p2);
+    }
+}
 
 }  // namespace
 
@@ -109,90 +126,141 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     const int64_t chunk = std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kChunkPanels);
 
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
-    std::atomic<int64_t> next{0};
     std::atomic<bool> stop{false};
-    auto run_task = [&](Task<T>& t) {
+    // fn(i) for i in [0, count) on the pool's threads, polling for Ctrl-C. An exception on a worker
+    // (std::bad_alloc) must not escape its thread: the first one is kept, the others stop, and the
+    // calling thread rethrows it (nanobind makes it a MemoryError).
+    auto for_each_task = [&](int64_t count, auto&& fn) {
+        std::atomic<int64_t> next{0};
+        std::exception_ptr failure;
+        std::mutex failure_lock;
+        auto job = [&](int worker) {
+            try {
+                for (;;) {
+                    if (stop.load(std::memory_order_relaxed)) return;
+                    if (worker == 0 && r.interrupted && r.interrupted()) {
+                        stop = true;
+                        return;
+                    }
+                    const int64_t i = next.fetch_add(1);
+                    if (i >= count) return;
+                    fn(i);
+                }
+            } catch (...) {
+                std::lock_guard<std::mutex> g(failure_lock);
+                if (!failure) failure = std::current_exception();
+                stop = true;
+            }
+        };
+        parallel_run(static_cast<int>(std::min<int64_t>(threads, count)), job, [&] {
+            if (r.interrupted && r.interrupted()) stop = true;
+        });
+        if (failure) std::rethrow_exception(failure);
+    };
+
+    for_each_task(static_cast<int64_t>(tasks.size()), [&](int64_t i) {
+        Task<T>& t = tasks[static_cast<size_t>(i)];
+        t.block = i / ranges;
+        t.range = i % ranges;
+        t.q_begin = t.block * mc;
+        t.nq = std::min(mc, r.n - t.q_begin);
+        t.k = k;
+        t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
+        t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
+        t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
+        const T* xs = r.xs ? r.xs + t.q_begin * r.dp : nullptr;
+        std::vector<T> made;
+        if (r.factors) {
+            made.resize(static_cast<size_t>(t.nq * r.dp));
+            t.own_B.resize(static_cast<size_t>(t.nq));
+            make_factors<T>(*r.factors, t.q_begin, t.nq, r.dp, made.data(), t.own_B.data());
+            xs = made.data();
+            t.B = t.own_B.data();
+        } else {
+            t.B = r.B + t.q_begin;
+        }
         std::vector<T> packed(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
-        fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, packed.data());
+        fns.pack_queries(xs, t.nq, r.dp, packed.data());
+        std::vector<T>().swap(made);
         std::vector<T> buffer(static_cast<size_t>(mr * (chunk * width + width)));  // kernel.hpp pads rows
         Sweep<T> s{packed.data(), t.nq, r.panels, r.m, t.range * per_range,
                    std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, buffer.data(), t.thr.data(),
-                   t.heap.data(), r.B + t.q_begin,
+                   t.heap.data(), t.B,
                    [](void* ctx, int64_t q, T g) { static_cast<Task<T>*>(ctx)->rank(q, g); },
                    [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
         if (s.p0 < s.p1) fns.sweep(s);
-    };
-    auto work = [&](int worker) {
-        for (;;) {
-            if (stop.load(std::memory_order_relaxed)) return;
-            if (worker == 0 && r.interrupted && r.interrupted()) {
-                stop = true;
-                return;
-            }
-            const int64_t i = next.fetch_add(1);
-            if (i >= static_cast<int64_t>(tasks.size())) return;
-            Task<T>& t = tasks[static_cast<size_t>(i)];
-            t.block = i / ranges;
-            t.range = i % ranges;
-            t.q_begin = t.block * mc;
-            t.nq = std::min(mc, r.n - t.q_begin);
-            t.k = k;
-            t.B = r.B;
-            t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
-            t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
-            t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
-            run_task(t);
-        }
-    };
-    // An exception on a worker (std::bad_alloc) must not escape its thread: the first one is kept,
-    // the others stop, and the calling thread rethrows it (nanobind makes it a MemoryError).
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    auto job = [&](int worker) {
-        try {
-            work(worker);
-        } catch (...) {
-            std::lock_guard<std::mutex> g(failure_lock);
-            if (!failure) failure = std::current_exception();
-            stop = true;
-        }
-    };
-    parallel_run(
-        static_cast<int>(std::min<int64_t>(threads, static_cast<int64_t>(tasks.size()))), job,
-        [&] {
-            if (r.interrupted && r.interrupted()) stop = true;
-        });
-    if (failure) std::rethrow_exception(failure);
+    });
     if (stop) return Status::Interrupted;
 
-    // The final threshold of each query: the k-th smallest cost of all its ranges' heaps together.
-    std::vector<T> pooled;
-    std::vector<T> final_thr;
-    for (int64_t b = 0; b < blocks; ++b) {
+    // Each block's candidates: the pairs under the final threshold of their query, then (with
+    // refine) re-checked query by query; blocks in parallel, their outputs joined in block order.
+    struct Out {
+        std::vector<int64_t> rows, cols;
+    };
+    std::vector<Out> outs(static_cast<size_t>(blocks));
+    for_each_task(blocks, [&](int64_t b) {
         Task<T>* first = &tasks[static_cast<size_t>(b * ranges)];
-        const int64_t nq = first->nq;
-        final_thr.assign(static_cast<size_t>(nq), std::numeric_limits<T>::infinity());
-        for (int64_t q = 0; q < nq; ++q) {
-            pooled.clear();
-            for (int64_t g = 0; g < ranges; ++g) {
-                const Task<T>& t = first[g];
-                const T* h = t.heap.data() + q * k;
-                pooled.insert(pooled.end(), h, h + t.count[q]);
+        const int64_t nq = first->nq, q_begin = first->q_begin;
+        const T* thr = first->thr.data();  // one range: its threshold is the final one
+        std::vector<T> final_thr;
+        if (ranges > 1) {  // the k-th smallest cost of all the ranges' heaps together
+            std::vector<T> pooled;
+            final_thr.assign(static_cast<size_t>(nq), std::numeric_limits<T>::infinity());
+            for (int64_t q = 0; q < nq; ++q) {
+                pooled.clear();
+                for (int64_t g = 0; g < ranges; ++g) {
+                    const Task<T>& t = first[g];
+                    const T* h = t.heap.data() + q * k;
+                    pooled.insert(pooled.end(), h, h + t.count[q]);
+                }
+                if (static_cast<int64_t>(pooled.size()) < k) continue;  // fewer than k points: keep all
+                std::nth_element(pooled.begin(), pooled.begin() + (k - 1), pooled.end());
+                final_thr[q] = threshold<T>(pooled[k - 1], first->B[q]);
             }
-            if (static_cast<int64_t>(pooled.size()) < k) continue;  // fewer than k points: keep all
-            std::nth_element(pooled.begin(), pooled.begin() + (k - 1), pooled.end());
-            final_thr[q] = threshold<T>(pooled[k - 1], r.B[first->q_begin + q]);
+            thr = final_thr.data();
+        }
+        Out& out = outs[static_cast<size_t>(b)];
+        if (!r.refine) {
+            for (int64_t g = 0; g < ranges; ++g)
+                for (const Hit<T>& h : first[g].hits)
+                    if (h.g <= thr[h.q]) {
+                        out.rows.push_back(q_begin + h.q);
+                        out.cols.push_back(h.j);
+                    }
+        } else {
+            // The candidates grouped by query (a counting sort, points in the order found).
+            std::vector<int64_t> start(static_cast<size_t>(nq + 1), 0);
+            for (int64_t g = 0; g < ranges; ++g)
+                for (const Hit<T>& h : first[g].hits)
+                    if (h.g <= thr[h.q]) ++start[h.q + 1];
+            for (int64_t q = 0; q < nq; ++q) start[q + 1] += start[q];
+            std::vector<int64_t> cand(static_cast<size_t>(start[nq])), at(start.begin(), start.end() - 1);
+            for (int64_t g = 0; g < ranges; ++g)
+                for (const Hit<T>& h : first[g].hits)
+                    if (h.g <= thr[h.q]) cand[at[h.q]++] = h.j;
+            std::vector<Keyed> scratch;
+            for (int64_t q = 0; q < nq; ++q) {
+                const int64_t* c = cand.data() + start[q];
+                const int64_t count = start[q + 1] - start[q];
+                if (refine_query(*r.refine, q_begin + q, c, count, scratch)) continue;
+                out.rows.insert(out.rows.end(), static_cast<size_t>(count), q_begin + q);
+                out.cols.insert(out.cols.end(), c, c + count);
+            }
         }
         for (int64_t g = 0; g < ranges; ++g) {
-            Task<T>& t = first[g];
-            for (const Hit<T>& h : t.hits)
-                if (h.g <= final_thr[h.q]) {
-                    rows.push_back(t.q_begin + h.q);
-                    cols.push_back(h.j);
-                }
-            std::vector<Hit<T>>().swap(t.hits);
-            std::vector<T>().swap(t.heap);
+            std::vector<Hit<T>>().swap(first[g].hits);
+            std::vector<T>().swap(first[g].heap);
+            std::vector<double>().swap(first[g].own_B);
         }
+    });
+    if (stop) return Status::Interrupted;
+    size_t total = 0;
+    for (const Out& o : outs) total += o.rows.size();
+    rows.reserve(rows.size() + total);
+    cols.reserve(cols.size() + total);
+    for (const Out& o : outs) {
+        rows.insert(rows.end(), o.rows.begin(), o.rows.end());
+        cols.insert(cols.end(), o.cols.begin(), o.cols.end());
     }
     return Status::Ok;
 }

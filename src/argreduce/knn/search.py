@@ -44,13 +44,15 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
     if active.size == 0:
         return dist, idx
     parts = _point_parts(len(active), m, y.shape[1], k, np.dtype(sdt).itemsize)
+    if _refines(points, x, y, parts):
+        return _run_refined(x, y, k, metric, sdt, points, fmt)
     b = _block_rows(len(active), parts[0][1] - parts[0][0], y.shape[1] + 1, get_num_threads())
     starts = range(0, len(active), b)
     workers = min(get_num_threads(), len(starts))
     inner = get_num_threads() if workers == 1 else 1  # one block: the kernel splits it over the threads
     bests = {lo: KBest(active[lo : min(lo + b, len(active))], k, points) for lo in starts}
 
-    queries = x[active]
+    queries = x if len(active) == n else x[active]
 
     def screen_part(p0: int, p1: int) -> None:  # each part of the points is a screen of its own
         scr = _make_screen(metric, queries, y[p0:p1], sdt)
@@ -76,6 +78,45 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         idx[best.rows] = best.idx
 
     _each(finish_block, starts, workers)
+    return dist, idx
+
+
+#: The metrics the core re-checks itself (refine.cpp), and their codes there.
+_REFINE_METRICS = {"sqeuclidean": 0, "euclidean": 1, "dot": 2}
+
+
+def _refines(points: Points, x: np.ndarray, y: np.ndarray, parts: list[tuple[int, int]]) -> bool:
+    """Whether the core re-checks the candidates: float64 keys settle the common query when the
+    inputs are float32 or narrower and the results too (Points.quick), for one screen of all points
+    (a search in parts merges them in Python) and inputs of one dtype (the core reads them)."""
+    return (points.quick and points.metric in _REFINE_METRICS and len(parts) == 1
+            and x.dtype == y.dtype and x.dtype in (np.float32, np.float64))
+
+
+def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtype, points: Points, fmt):
+    """All queries screened and re-checked in one call of the core, on its threads; the queries it
+    leaves (ties, near-ties, distances it cannot round: a few in a million on random data) go through
+    the exact path below (kbest.py, finish.py), as every query of the general path does."""
+    n, m = x.shape[0], y.shape[0]
+    x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
+    dist = np.empty((n, k))
+    idx = np.empty((n, k), dtype=np.int64)
+    code = _REFINE_METRICS[metric]
+    if metric == "dot":
+        scr = _make_screen(metric, x, y, sdt)
+        r, c = fused.refined(scr.xs, fused.pack(scr.ys), m, scr.B, k, get_num_threads(), x, y, code, fmt,
+                             dist, idx)
+        del scr
+    else:
+        pts = screen.l2_points(screen._largest_magnitude(x), y, sdt)
+        r, c = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+    if r.size:
+        rows = np.unique(r)
+        best = KBest(rows, k, points)
+        best.merge(np.searchsorted(rows, r), c, *points.pair_keys(r, c))
+        dist[rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, rows, points,
+                                      best.exact_cache, fmt)
+        idx[rows] = best.idx
     return dist, idx
 
 
