@@ -31,8 +31,8 @@ def core_refine(x, y, k, metric, kind="float32", n_threads=1, l2_factors=True):
         rows, cols = fused.refined_l2(x, pts, len(y), k, n_threads, y, CODES[metric], fmt, dist, idx)
     else:
         scr = search._make_screen(metric, x, y, sdt)
-        rows, cols = fused.refined(scr.xs, fused.pack(scr.ys), len(y), scr.B, k, n_threads, x, y, CODES[metric],
-                                   fmt, dist, idx)
+        rows, cols = fused.refined(scr.xs, fused.pack(scr.ys), len(y), scr.B, k, n_threads, x, y,
+                                   CODES[metric], fmt, dist, idx)
     return dist, idx, set(rows.tolist()), rows, cols
 
 
@@ -96,7 +96,7 @@ def test_a_midpoint_distance_is_handed_back():
     even: 2**24), the exact value rounds up to 2**24 + 2. The core must not round it."""
     x = np.array([[4096.0, 1.0, 2.0**-20]], dtype=np.float32)
     y = np.array([[0.0, 0.0, 0.0], [9000.0, 0.0, 0.0]], dtype=np.float32)
-    dist, idx, left, _, _ = core_refine(x, y, 1, "sqeuclidean")
+    _, _, left, _, _ = core_refine(x, y, 1, "sqeuclidean")
     assert left == {0}
     d, i = ar.nearest(x, y)
     assert i.tolist() == [[0]] and d.tolist() == [[2.0**24 + 2]]
@@ -149,9 +149,8 @@ def test_near_ties_at_the_last_bit(metric, n_threads):
     rng = np.random.default_rng(7)
     d = 8
     base = rng.standard_normal((20, d)).astype(np.float32)
-    y = [base]
-    for s in range(1, 4):
-        y.append(np.nextafter(base, np.float32(np.inf)) if s == 1 else base + np.float32(s) * np.float32(1e-7))
+    step = np.float32(1e-7)
+    y = [base, np.nextafter(base, np.float32(np.inf)), base + 2 * step, base + 3 * step]
     y = np.concatenate(y).astype(np.float32)
     x = (base[:12] + np.float32(1e-7)).astype(np.float32)
     for k in (1, 2, 5):

@@ -28,7 +28,8 @@ def candidates(xs: np.ndarray, panels: np.ndarray, m: int, B: np.ndarray, k: int
 
 
 def refined(xs: np.ndarray, panels: np.ndarray, m: int, B: np.ndarray, k: int, threads: int, x: np.ndarray,
-            y: np.ndarray, metric: int, fmt, dist: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            y: np.ndarray, metric: int, fmt, dist: np.ndarray,
+            idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The screen, then every query's candidates re-checked in float64 in the core (refine.cpp).
 
     ``x`` and ``y`` are the inputs (one dtype, C order), ``metric`` 0 (sqeuclidean), 1 (euclidean)
