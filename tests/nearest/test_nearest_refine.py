@@ -92,19 +92,22 @@ def test_float64_inputs_take_the_general_path(refined_calls):
 
 
 def test_a_midpoint_distance_is_handed_back():
-    """|x - y|^2 = 2**24 + 1 + 2**-40: float64 computes the float32 midpoint 2**24 + 1 (rounds to
-    even: 2**24), the exact value rounds up to 2**24 + 2. The core must not round it."""
-    x = np.array([[4096.0, 1.0, 2.0**-20]], dtype=np.float32)
-    y = np.array([[0.0, 0.0, 0.0], [9000.0, 0.0, 0.0]], dtype=np.float32)
+    """|x - y|^2 = 2**24 + 2**23 + 1 + 2**-40: float64 computes the float32 midpoint 2**24 + 2**23 + 1
+    (to even: 2**24 + 2**23), the exact value rounds up to 2**24 + 2**23 + 2. The core must not
+    round it."""
+    x = np.array([[4096.0, 2048.0, 2048.0, 1.0, 2.0**-20]], dtype=np.float32)
+    y = np.zeros((2, 5), dtype=np.float32)
+    y[1, 0] = 9000.0
     _, _, left, _, _ = core_refine(x, y, 1, "sqeuclidean")
     assert left == {0}
     d, i = ar.nearest(x, y)
-    assert i.tolist() == [[0]] and d.tolist() == [[2.0**24 + 2]]
+    assert i.tolist() == [[0]] and d.tolist() == [[2.0**24 + 2.0**23 + 2]]
 
 
 def test_keys_closer_than_the_bound_are_handed_back():
-    """Point 0 at 2**24 + 1 + 2**-40, point 1 at 2**24 + 1: float64 keys equal, point 1 is nearer."""
-    x = np.array([[4096.0, 1.0, 2.0**-20]], dtype=np.float32)
+    """Point 0 at 2**24 + 1/4 + 2**-40, point 1 at 2**24 + 1/4: float64 keys equal (and far from a
+    float32 rounding midpoint), point 1 is nearer."""
+    x = np.array([[4096.0, 0.5, 2.0**-20]], dtype=np.float32)
     y = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 2.0**-20]], dtype=np.float32)
     for k in (1, 2):
         _, _, left, _, _ = core_refine(x, y, k, "sqeuclidean")
