@@ -220,3 +220,21 @@ def test_core_checks_shapes():
     with pytest.raises(TypeError):  # x and y of different dtypes: no overload
         _core.nearest_screen_refine(scr.xs, panels, 5, scr.B, 1, 1, x, y.astype(np.float64), 0, 24, -126, 127,
                                     dist, idx)
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0**-70, 2.0**-76, 2.0**60])
+def test_rounding_at_powers_of_two_subnormals_and_the_top(scale):
+    """Distances at powers of two (the cell below is half as wide), in float32's subnormal range
+    and near its largest number: settled rows exact (the float32 rounding of refine.cpp)."""
+    rng = np.random.default_rng(3)
+    y = (rng.integers(-4, 5, size=(50, 3)) * scale).astype(np.float32)
+    x = (rng.integers(-4, 5, size=(30, 3)) * scale + rng.standard_normal((30, 3)) * scale / 3).astype(np.float32)
+    x[:5] = (np.array([[2, 0, 0], [4, 0, 0], [0, 8, 0], [1, 1, 0], [16, 0, 0]]) * scale).astype(np.float32)
+    for metric in ("sqeuclidean", "euclidean"):
+        for k in (1, 2):
+            assert_settled_rows_exact(x, y, k, metric)
+    d, i = ar.nearest(x, y, 2)
+    want_i, want_d = reference(x, y, 2, "sqeuclidean")
+    assert i.tolist() == want_i
+    assert all(is_correctly_rounded(g, e, "sqeuclidean", np.float32)
+               for row, ex in zip(d.tolist(), want_d, strict=True) for g, e in zip(row, ex, strict=True))

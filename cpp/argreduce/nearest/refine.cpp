@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace argreduce::nearest {
@@ -111,9 +112,33 @@ double half_cell(double f, const ResultFormat& fmt) {
     return (m == 0.5 && e - 1 > fmt.emin) ? ulp / 4 : ulp / 2;
 }
 
+// 2**q for q in the double's normal range: the exponent field built directly.
+double pow2(int q) {
+    const uint64_t bits = static_cast<uint64_t>(q + 1023) << 52;
+    double out;
+    std::memcpy(&out, &bits, sizeof out);
+    return out;
+}
+
+// certify for float32 results (the common case) without libm: the hardware's conversion rounds to
+// nearest-even (subnormals and overflow included), and the cell is read off the float's exponent
+// field, as half_cell computes it.
+bool certify_float(double v, double e, double& rounded) {
+    const float f = static_cast<float>(v);
+    rounded = f;
+    if (!std::isfinite(f)) return false;
+    uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    const int exponent = static_cast<int>((bits >> 23) & 0xff);
+    const bool power_of_two = (bits & 0x7fffff) == 0 && exponent > 1;
+    const double half = pow2(std::max(exponent, 1) - 150 - (power_of_two ? 2 : 1));
+    return std::fabs(v - static_cast<double>(f)) * (1 + 4 * U) + e < half;
+}
+
 }  // namespace
 
 bool certify(double v, double e, const ResultFormat& fmt, double& rounded) {
+    if (fmt.bits == 24 && fmt.emin == -126 && fmt.emax == 127) return certify_float(v, e, rounded);
     const double f = round_to(v, fmt);
     const double largest = std::ldexp(2.0 - std::ldexp(1.0, 1 - fmt.bits), fmt.emax);
     rounded = f;

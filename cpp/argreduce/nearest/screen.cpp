@@ -17,7 +17,6 @@
 
 #include "../kernels/table.hpp"
 #include "../thread_pool.hpp"
-#include "shift.hpp"
 
 namespace argreduce::nearest {
 namespace {
@@ -78,19 +77,48 @@ struct Task {
 
 int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 
-// Rows [q0, q0 + n) of the queries' factors (n x dp into xs) and their bounds (into B).
-template <class T>
-void make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* xs, double* B) {
-    if (f.wide)
-        shift_rows<double, T>(static_cast<const double*>(f.x) + q0 * f.d, n, f.d, f.s, f.cs, -2.0, xs, dp, B);
-    else
-        shift_rows<float, T>(static_cast<const float*>(f.x) + q0 * f.d, n, f.d, f.s, f.cs, -2.0, xs, dp, B);
-    for (int64_t i = 0; i < n; ++i) {  // B held the squared norms
-        xs[i * dp + f.d] = T(1);
-        const double A = std::sqrt(B[i]) * (1 + 1e-10);
+// Rows [q0, q0 + n) of the queries' factors (n x dp into xs) and their bounds (into B): the values
+// of shift_rows (shift.cpp) with factor -2, written so that the compiler vectorizes the row (the
+// squared norm is summed in four chains: the bound allows any order).
+template <class In, class T>
+void make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T* xs, double* B) {
+    const int64_t d = f.d;
+    const double s = f.s;
+    const double* cs = f.cs;
+    for (int64_t i = 0; i < n; ++i) {
+        const In* row = a + i * d;
+        T* o = xs + i * dp;
+        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
+        double acc[4] = {0, 0, 0, 0};
+        int64_t l = 0;
+        for (; l + 4 <= d; l += 4)
+            for (int u = 0; u < 4; ++u) {
+                const double w = static_cast<double>(o[l + u]);
+                acc[u] += w * w;
+            }
+        for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
+        o[d] = T(1);
+        const double n2 = ((acc[0] + acc[1]) + (acc[2] + acc[3])) * 0.25;  // of the rows before -2: exact
+        const double A = std::sqrt(n2) * (1 + 1e-10);
         B[i] = f.p0 + A * (f.p1 + A * f.p2);
     }
 }
+
+template <class T>
+void make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* xs, double* B) {
+    if (f.wide)
+        make_factors<double, T>(f, static_cast<const double*>(f.x) + q0 * f.d, n, dp, xs, B);
+    else
+        make_factors<float, T>(f, static_cast<const float*>(f.x) + q0 * f.d, n, dp, xs, B);
+}
+
+// A worker's buffers, kept from one task to the next.
+template <class T>
+struct Scratch {
+    std::vector<T> made, packed, buffer, final_thr, pooled;
+    std::vector<int64_t> start, cand, at;
+    std::vector<Keyed> keyed;
+};
 
 }  // namespace
 
@@ -127,7 +155,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
 
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
     std::atomic<bool> stop{false};
-    // fn(i) for i in [0, count) on the pool's threads, polling for Ctrl-C. An exception on a worker
+    // fn(i, worker) for i in [0, count) on the pool's threads, polling for Ctrl-C. An exception on a worker
     // (std::bad_alloc) must not escape its thread: the first one is kept, the others stop, and the
     // calling thread rethrows it (nanobind makes it a MemoryError).
     auto for_each_task = [&](int64_t count, auto&& fn) {
@@ -144,7 +172,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
                     }
                     const int64_t i = next.fetch_add(1);
                     if (i >= count) return;
-                    fn(i);
+                    fn(i, worker);
                 }
             } catch (...) {
                 std::lock_guard<std::mutex> g(failure_lock);
@@ -158,66 +186,31 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         if (failure) std::rethrow_exception(failure);
     };
 
-    for_each_task(static_cast<int64_t>(tasks.size()), [&](int64_t i) {
-        Task<T>& t = tasks[static_cast<size_t>(i)];
-        t.block = i / ranges;
-        t.range = i % ranges;
-        t.q_begin = t.block * mc;
-        t.nq = std::min(mc, r.n - t.q_begin);
-        t.k = k;
-        t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
-        t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
-        t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
-        const T* xs = r.xs ? r.xs + t.q_begin * r.dp : nullptr;
-        std::vector<T> made;
-        if (r.factors) {
-            made.resize(static_cast<size_t>(t.nq * r.dp));
-            t.own_B.resize(static_cast<size_t>(t.nq));
-            make_factors<T>(*r.factors, t.q_begin, t.nq, r.dp, made.data(), t.own_B.data());
-            xs = made.data();
-            t.B = t.own_B.data();
-        } else {
-            t.B = r.B + t.q_begin;
-        }
-        std::vector<T> packed(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
-        fns.pack_queries(xs, t.nq, r.dp, packed.data());
-        std::vector<T>().swap(made);
-        std::vector<T> buffer(static_cast<size_t>(mr * (chunk * width + width)));  // kernel.hpp pads rows
-        Sweep<T> s{packed.data(), t.nq, r.panels, r.m, t.range * per_range,
-                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, buffer.data(), t.thr.data(),
-                   t.heap.data(), t.B,
-                   [](void* ctx, int64_t q, T g) { static_cast<Task<T>*>(ctx)->rank(q, g); },
-                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
-        if (s.p0 < s.p1) fns.sweep(s);
-    });
-    if (stop) return Status::Interrupted;
-
-    // Each block's candidates: the pairs under the final threshold of their query, then (with
-    // refine) re-checked query by query; blocks in parallel, their outputs joined in block order.
+    // A block's candidates: the pairs under the final threshold of their query, then (with refine)
+    // re-checked query by query. Its output is joined to the others' in block order.
     struct Out {
         std::vector<int64_t> rows, cols;
     };
     std::vector<Out> outs(static_cast<size_t>(blocks));
-    for_each_task(blocks, [&](int64_t b) {
+    std::vector<Scratch<T>> scratch(static_cast<size_t>(threads));
+    auto finish_block = [&](int64_t b, Scratch<T>& sc) {
         Task<T>* first = &tasks[static_cast<size_t>(b * ranges)];
         const int64_t nq = first->nq, q_begin = first->q_begin;
         const T* thr = first->thr.data();  // one range: its threshold is the final one
-        std::vector<T> final_thr;
         if (ranges > 1) {  // the k-th smallest cost of all the ranges' heaps together
-            std::vector<T> pooled;
-            final_thr.assign(static_cast<size_t>(nq), std::numeric_limits<T>::infinity());
+            sc.final_thr.assign(static_cast<size_t>(nq), std::numeric_limits<T>::infinity());
             for (int64_t q = 0; q < nq; ++q) {
-                pooled.clear();
+                sc.pooled.clear();
                 for (int64_t g = 0; g < ranges; ++g) {
                     const Task<T>& t = first[g];
                     const T* h = t.heap.data() + q * k;
-                    pooled.insert(pooled.end(), h, h + t.count[q]);
+                    sc.pooled.insert(sc.pooled.end(), h, h + t.count[q]);
                 }
-                if (static_cast<int64_t>(pooled.size()) < k) continue;  // fewer than k points: keep all
-                std::nth_element(pooled.begin(), pooled.begin() + (k - 1), pooled.end());
-                final_thr[q] = threshold<T>(pooled[k - 1], first->B[q]);
+                if (static_cast<int64_t>(sc.pooled.size()) < k) continue;  // fewer than k points: keep all
+                std::nth_element(sc.pooled.begin(), sc.pooled.begin() + (k - 1), sc.pooled.end());
+                sc.final_thr[q] = threshold<T>(sc.pooled[k - 1], first->B[q]);
             }
-            thr = final_thr.data();
+            thr = sc.final_thr.data();
         }
         Out& out = outs[static_cast<size_t>(b)];
         if (!r.refine) {
@@ -229,20 +222,21 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
                     }
         } else {
             // The candidates grouped by query (a counting sort, points in the order found).
-            std::vector<int64_t> start(static_cast<size_t>(nq + 1), 0);
+            sc.start.assign(static_cast<size_t>(nq + 1), 0);
+            int64_t* start = sc.start.data();
             for (int64_t g = 0; g < ranges; ++g)
                 for (const Hit<T>& h : first[g].hits)
                     if (h.g <= thr[h.q]) ++start[h.q + 1];
             for (int64_t q = 0; q < nq; ++q) start[q + 1] += start[q];
-            std::vector<int64_t> cand(static_cast<size_t>(start[nq])), at(start.begin(), start.end() - 1);
+            sc.cand.resize(static_cast<size_t>(start[nq]));
+            sc.at.assign(sc.start.begin(), sc.start.end() - 1);
             for (int64_t g = 0; g < ranges; ++g)
                 for (const Hit<T>& h : first[g].hits)
-                    if (h.g <= thr[h.q]) cand[at[h.q]++] = h.j;
-            std::vector<Keyed> scratch;
+                    if (h.g <= thr[h.q]) sc.cand[static_cast<size_t>(sc.at[h.q]++)] = h.j;
             for (int64_t q = 0; q < nq; ++q) {
-                const int64_t* c = cand.data() + start[q];
+                const int64_t* c = sc.cand.data() + start[q];
                 const int64_t count = start[q + 1] - start[q];
-                if (refine_query(*r.refine, q_begin + q, c, count, scratch)) continue;
+                if (refine_query(*r.refine, q_begin + q, c, count, sc.keyed)) continue;
                 out.rows.insert(out.rows.end(), static_cast<size_t>(count), q_begin + q);
                 out.cols.insert(out.cols.end(), c, c + count);
             }
@@ -250,9 +244,47 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         for (int64_t g = 0; g < ranges; ++g) {
             std::vector<Hit<T>>().swap(first[g].hits);
             std::vector<T>().swap(first[g].heap);
+            std::vector<T>().swap(first[g].thr);
+            std::vector<int64_t>().swap(first[g].count);
             std::vector<double>().swap(first[g].own_B);
         }
+    };
+
+    for_each_task(static_cast<int64_t>(tasks.size()), [&](int64_t i, int worker) {
+        Scratch<T>& sc = scratch[static_cast<size_t>(worker)];
+        Task<T>& t = tasks[static_cast<size_t>(i)];
+        t.block = i / ranges;
+        t.range = i % ranges;
+        t.q_begin = t.block * mc;
+        t.nq = std::min(mc, r.n - t.q_begin);
+        t.k = k;
+        t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
+        t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
+        t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
+        const T* xs = r.xs ? r.xs + t.q_begin * r.dp : nullptr;
+        if (r.factors) {
+            sc.made.resize(static_cast<size_t>(t.nq * r.dp));
+            t.own_B.resize(static_cast<size_t>(t.nq));
+            make_factors<T>(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), t.own_B.data());
+            xs = sc.made.data();
+            t.B = t.own_B.data();
+        } else {
+            t.B = r.B + t.q_begin;
+        }
+        sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
+        fns.pack_queries(xs, t.nq, r.dp, sc.packed.data());
+        sc.buffer.resize(static_cast<size_t>(mr * (chunk * width + width)));  // kernel.hpp pads rows
+        Sweep<T> s{sc.packed.data(), t.nq, r.panels, r.m, t.range * per_range,
+                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, sc.buffer.data(), t.thr.data(),
+                   t.heap.data(), t.B,
+                   [](void* ctx, int64_t q, T g) { static_cast<Task<T>*>(ctx)->rank(q, g); },
+                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
+        if (s.p0 < s.p1) fns.sweep(s);
+        if (ranges == 1) finish_block(t.block, sc);  // its thresholds are final: while its data are warm
     });
+    if (stop) return Status::Interrupted;
+    if (ranges > 1)  // every range of a block done: its final thresholds, a block per task
+        for_each_task(blocks, [&](int64_t b, int worker) { finish_block(b, scratch[static_cast<size_t>(worker)]); });
     if (stop) return Status::Interrupted;
     size_t total = 0;
     for (const Out& o : outs) total += o.rows.size();
