@@ -228,7 +228,8 @@ def test_rounding_at_powers_of_two_subnormals_and_the_top(scale):
     and near its largest number: settled rows exact (the float32 rounding of refine.cpp)."""
     rng = np.random.default_rng(3)
     y = (rng.integers(-4, 5, size=(50, 3)) * scale).astype(np.float32)
-    x = (rng.integers(-4, 5, size=(30, 3)) * scale + rng.standard_normal((30, 3)) * scale / 3).astype(np.float32)
+    x = rng.integers(-4, 5, size=(30, 3)) * scale + rng.standard_normal((30, 3)) * scale / 3
+    x = x.astype(np.float32)
     x[:5] = (np.array([[2, 0, 0], [4, 0, 0], [0, 8, 0], [1, 1, 0], [16, 0, 0]]) * scale).astype(np.float32)
     for metric in ("sqeuclidean", "euclidean"):
         for k in (1, 2):
