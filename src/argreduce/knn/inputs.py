@@ -18,6 +18,7 @@ class Input:
     kind: str  # "float16", "bfloat16", "float32", "float64" or "int"
     library: str
     wrap: Any  # NumPy result -> the caller's library
+    big: float | None = None  # the largest |value|, when the finite check found it on the way
 
 
 def read(a: Any, name: str) -> Input:
@@ -28,7 +29,8 @@ def read(a: Any, name: str) -> Input:
     arr = np.asarray(adapted.view.owner)
     kind = kind_of(adapted.view.dtype, name)
     _check_2d(arr.shape, name)
-    return Input(checked(arr, kind, name), kind, adapted.library, adapted.wrap)
+    values, kind, big = _checked(arr, kind, name)
+    return Input(values, kind, adapted.library, adapted.wrap, big)
 
 
 def _read_torch(t: Any, name: str) -> Input:
@@ -43,7 +45,8 @@ def _read_torch(t: Any, name: str) -> Input:
     t = t.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()  # exact: every bfloat16 is a float32
-    return Input(checked(t.numpy(), kind, name), kind, "torch", None)
+    values, kind, big = _checked(t.numpy(), kind, name)
+    return Input(values, kind, "torch", None, big)
 
 
 def kind_of(dtype: str, name: str) -> str:
@@ -66,11 +69,20 @@ def checked(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.nda
     """``arr`` itself when it is float32 or float64 (read in place: no copy of a large or
     memory-mapped input), else widened exactly; the contract's errors either way (rows counted from
     ``first_row``, for a block of a larger input)."""
+    return _checked(arr, kind, name, first_row)[0]
+
+
+def _checked(arr: np.ndarray, kind: str, name: str, first_row: int = 0):
+    """(checked(arr), kind, its largest |value| or None): the finite check's extremes give the
+    largest magnitude, which the screen needs (one pass over a large input fewer)."""
     if kind not in ("float32", "float64"):
-        return widen(arr, kind, name, first_row)
-    if arr.size and not (np.isfinite(arr.max()) and np.isfinite(arr.min())):  # NaN propagates
+        return widen(arr, kind, name, first_row), kind, None
+    if not arr.size:
+        return arr, kind, 0.0
+    top, bottom = arr.max(), arr.min()
+    if not (np.isfinite(top) and np.isfinite(bottom)):  # NaN propagates
         _non_finite(arr, name, first_row)
-    return arr
+    return arr, kind, max(abs(float(top)), abs(float(bottom)))
 
 
 def _non_finite(arr: np.ndarray, name: str, first_row: int):

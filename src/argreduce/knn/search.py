@@ -30,7 +30,8 @@ def screen_dtype(kind_x: str, kind_y: str) -> np.dtype:
 
 
 def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dtype, in_range: bool,
-        with_distances: bool = True):
+        with_distances: bool = True, x_big: float | None = None):
+    """(distances, indices), each (N, k); ``x_big``: the largest |element| of x, when known."""
     n, m = x.shape[0], y.shape[0]
     fmt = exact.float_format(kind)
     points = Points(metric, x, y, in_range=in_range, quick=kind != "float64")
@@ -45,7 +46,7 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         return dist, idx
     parts = _point_parts(len(active), m, y.shape[1], k, np.dtype(sdt).itemsize)
     if _refines(points, x, y, parts):
-        return _run_refined(x, y, k, metric, sdt, points, fmt)
+        return _run_refined(x, y, k, metric, sdt, points, fmt, x_big)
     b = _block_rows(len(active), parts[0][1] - parts[0][0], y.shape[1] + 1, get_num_threads())
     starts = range(0, len(active), b)
     workers = min(get_num_threads(), len(starts))
@@ -93,7 +94,8 @@ def _refines(points: Points, x: np.ndarray, y: np.ndarray, parts: list[tuple[int
             and x.dtype == y.dtype and x.dtype in (np.float32, np.float64))
 
 
-def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtype, points: Points, fmt):
+def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtype, points: Points, fmt,
+                 x_big: float | None):
     """All queries screened and re-checked in one call of the core, on its threads; the queries it
     leaves (ties, near-ties, distances it cannot round: a few in a million on random data) go through
     the exact path below (kbest.py, finish.py), as every query of the general path does."""
@@ -108,7 +110,7 @@ def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtyp
                              dist, idx)
         del scr
     else:
-        pts = screen.l2_points(screen._largest_magnitude(x), y, sdt)
+        pts = screen.l2_points(screen._largest_magnitude(x) if x_big is None else x_big, y, sdt)
         r, c = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
     if r.size:
         rows = np.unique(r)
