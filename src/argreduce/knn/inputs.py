@@ -20,18 +20,24 @@ class Input:
     wrap: Any  # NumPy result -> the caller's library
 
 
-def read(a: Any, name: str) -> Input:
-    """``a`` as a float64 matrix holding exactly its values (float16/bfloat16/ints widened)."""
+def read(a: Any, name: str, check: bool = True) -> Input:
+    """``a`` as a matrix holding exactly its values (float32 and float64 as they are, float16,
+    bfloat16 and integers widened to float64). ``check=False`` leaves a float32 or float64 input's
+    finiteness to the caller (``checked``): the direct screen notices non-finite values on its way."""
     if adapters.is_torch_tensor(a):
-        return _read_torch(a, name)
+        return _read_torch(a, name, check)
     adapted = adapters.adapt(a, "nearest")
     arr = np.asarray(adapted.view.owner)
     kind = kind_of(adapted.view.dtype, name)
     _check_2d(arr.shape, name)
-    return Input(checked(arr, kind, name), kind, adapted.library, adapted.wrap)
+    return Input(_values(arr, kind, name, check), kind, adapted.library, adapted.wrap)
 
 
-def _read_torch(t: Any, name: str) -> Input:
+def _values(arr: np.ndarray, kind: str, name: str, check: bool) -> np.ndarray:
+    return checked(arr, kind, name) if check or kind not in ("float32", "float64") else arr
+
+
+def _read_torch(t: Any, name: str, check: bool) -> Input:
     import torch
 
     if t.device.type != "cpu":
@@ -43,7 +49,7 @@ def _read_torch(t: Any, name: str) -> Input:
     t = t.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()  # exact: every bfloat16 is a float32
-    return Input(checked(t.numpy(), kind, name), kind, "torch", None)
+    return Input(_values(t.numpy(), kind, name, check), kind, "torch", None)
 
 
 def kind_of(dtype: str, name: str) -> str:
