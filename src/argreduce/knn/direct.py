@@ -14,8 +14,10 @@ import numpy as np
 from .. import _core
 
 #: Above this many queries the fused screen's work per pair, about a third of this screen's,
-#: outweighs what it costs to make the points' factors and panels (measured at d = 16 to 128).
-MAX_QUERIES = 32
+#: outweighs what it costs to make the points' factors and panels first. Measured on 10^6 points
+#: (float32, d = 16, 64, 128): the direct screen 3-9x faster at 8 queries, 1.5-2.5x at 64, and
+#: from even to 1.4x at 128.
+MAX_QUERIES = 64
 
 
 def applies(metric: str, n: int, y: np.ndarray, sdt: np.dtype) -> bool:
