@@ -72,3 +72,17 @@ def test_bad_files(files, capsys, tmp_path):
         rc = main(["nearest", str(tmp / "q.npy"), str(points)])
         err = capsys.readouterr().err
         assert rc == 2 and message in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_non_finite_point_in_a_later_block_of_the_direct_screen(tmp_path, capsys, bad):
+    """Few queries and d of a whole vector or more: the direct screen reads each block as it is
+    and notices the value itself; the error names the row in the whole file."""
+    rng = np.random.default_rng(3)
+    y = rng.standard_normal((5000, 24)).astype(np.float32)
+    y[4321, 7] = bad
+    np.save(tmp_path / "p.npy", y)
+    np.save(tmp_path / "q.npy", rng.standard_normal((3, 24)).astype(np.float32))
+    rc = main(["nearest", str(tmp_path / "q.npy"), str(tmp_path / "p.npy"), "--chunk-bytes", "64K"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "POINTS has a NaN or inf in row 4321" in err and err.count("\n") == 1, err
