@@ -9,7 +9,6 @@ of the points file.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import sys
@@ -136,10 +135,7 @@ def _run(args) -> str:
                              f"have {x.shape[1]}")
         if a.shape[0] == 0:
             continue
-        if ky in ("float32", "float64"):  # as it is: the float32 screen for float32 points
-            y, check = a, functools.partial(inputs.checked, a, ky, "POINTS", start)
-        else:
-            y, check = inputs.widen(a, ky, "POINTS", start), None
+        y, check = inputs.deferred(a, ky, "POINTS", start)  # float32 stays float32: the float32 screen
         part = partial.of_block(x, y, start, args.k, args.metric, kx, ky, check_y=check)
         acc = part if acc is None else partial.merge(acc, part, x, args.k, args.metric)
         m = max(m, start + a.shape[0])

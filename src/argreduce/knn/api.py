@@ -101,5 +101,5 @@ def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> Neare
     kind = inputs.result_kind(qx.kind, qy.kind)
     in_range = "float64" not in (qx.kind, qy.kind)  # narrower floats and integers always are
     dist, idx = run(qx.values, qy.values, k, metric, kind, screen_dtype(qx.kind, qy.kind), in_range,
-                    check_y=lambda: inputs.checked(qy.values, qy.kind, "y"))
+                    check_y=qy.check)
     return NearestResult(inputs.to_library(dist, kind, qx), inputs.to_library(idx, "int64", qx))
