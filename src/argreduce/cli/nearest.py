@@ -21,11 +21,12 @@ from .args import parse_size
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_FAILED, InputError
 from .prefetch import prefetched
 from .readers import open_source
+from .readers.base import BUFFERS_IN_FLIGHT
 
-#: Bytes of POINTS per block, four times the other commands' default: each block's k best are
-#: merged in Python (about 2 ms for 16 queries), which must stay small beside reading the block.
-#: With the reader's rotating buffers (readers.base.BUFFERS_IN_FLIGHT) about 200 MB in all.
-CHUNK_BYTES = 32 << 20
+#: Bytes of POINTS per block, twice the other commands' default: each block's k best are merged
+#: in Python (about 2 ms for 16 queries), which must stay small beside reading the block. With the
+#: reading thread's rotating buffers (readers.base.BUFFERS_IN_FLIGHT) about 100 MB in all.
+CHUNK_BYTES = 16 << 20
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--metric", choices=METRICS, default="sqeuclidean")
     p.add_argument("--json", action="store_true", help="one JSON object instead of text")
     p.add_argument("--chunk-bytes", type=parse_size, default=CHUNK_BYTES,
-                   help="bytes of POINTS read at a time (default 32M)")
+                   help="bytes of POINTS read at a time (default 16M)")
     return p
 
 
@@ -94,8 +95,8 @@ def main(argv: list[str]) -> int:
 
 def _blocks(path: str, chunk_bytes: int, name: str, overlap: bool = False):
     """(block, first row, kind) for each block of the file; ``overlap`` reads the next blocks on a
-    thread while this one is searched (prefetch.py), where reading decodes (see Source.decodes:
-    plain reads of a file are overlapped by the kernel's read-ahead, and reuse one buffer)."""
+    thread while this one is searched (prefetch.py). Also for a plain file: a block's search takes
+    long enough that the kernel's few hundred KiB of read-ahead leave the disk idle meanwhile."""
     source = open_source(path, None, None, chunk_bytes)
     if len(source.shape) not in (1, 2):
         raise InputError(f"{path}: {name} must be a 1-D or 2-D array, not {len(source.shape)}-D")
@@ -103,7 +104,9 @@ def _blocks(path: str, chunk_bytes: int, name: str, overlap: bool = False):
     if row_bytes > chunk_bytes:  # blocks must hold whole rows
         source = open_source(path, None, None, row_bytes)
     kind = inputs.kind_of("bfloat16" if source.reinterpret == "bfloat16" else source.dtype.name, name)
-    for block in prefetched(source.make_blocks()) if overlap and source.decodes else source.make_blocks():
+    if overlap:
+        source.read_buffers = BUFFERS_IN_FLIGHT
+    for block in prefetched(source.make_blocks()) if overlap else source.make_blocks():
         if block.valid is not None and not np.all(block.valid):
             raise InputError(f"{path}: {name} has a missing value; every coordinate must be a number")
         a = block.array
