@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,22 +19,35 @@ class Input:
     kind: str  # "float16", "bfloat16", "float32", "float64" or "int"
     library: str
     wrap: Any  # NumPy result -> the caller's library
+    check: Any = None  # read(check=False): raises the contract's error for a NaN or inf (deferred)
     big: float | None = None  # the largest |value|, when the finite check found it on the way
 
 
-def read(a: Any, name: str) -> Input:
-    """``a`` as a float64 matrix holding exactly its values (float16/bfloat16/ints widened)."""
+def read(a: Any, name: str, check: bool = True) -> Input:
+    """``a`` as a matrix holding exactly its values (float32 and float64 as they are, float16,
+    bfloat16 and integers widened to float64). ``check=False`` leaves a float32 or float64 input's
+    finiteness to the caller (``Input.check``): the direct screen notices such values on its way."""
     if adapters.is_torch_tensor(a):
-        return _read_torch(a, name)
+        return _read_torch(a, name, check)
     adapted = adapters.adapt(a, "nearest")
     arr = np.asarray(adapted.view.owner)
     kind = kind_of(adapted.view.dtype, name)
     _check_2d(arr.shape, name)
-    values, kind, big = _checked(arr, kind, name)
-    return Input(values, kind, adapted.library, adapted.wrap, big)
+    values, later, big = _values(arr, kind, name, check)
+    return Input(values, kind, adapted.library, adapted.wrap, later, big)
 
 
-def _read_torch(t: Any, name: str) -> Input:
+def _values(arr: np.ndarray, kind: str, name: str, check: bool):
+    """(values, the deferred check or None, the largest |value| when checked now)."""
+    values, later = deferred(arr, kind, name)
+    big = None
+    if check and later is not None:
+        big = largest_checked(values, name)
+        later = None
+    return values, later, big
+
+
+def _read_torch(t: Any, name: str, check: bool) -> Input:
     import torch
 
     if t.device.type != "cpu":
@@ -45,8 +59,8 @@ def _read_torch(t: Any, name: str) -> Input:
     t = t.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()  # exact: every bfloat16 is a float32
-    values, kind, big = _checked(t.numpy(), kind, name)
-    return Input(values, kind, "torch", None, big)
+    values, later, big = _values(t.numpy(), kind, name, check)
+    return Input(values, kind, "torch", None, later, big)
 
 
 def kind_of(dtype: str, name: str) -> str:
@@ -69,20 +83,31 @@ def checked(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.nda
     """``arr`` itself when it is float32 or float64 (read in place: no copy of a large or
     memory-mapped input), else widened exactly; the contract's errors either way (rows counted from
     ``first_row``, for a block of a larger input)."""
-    return _checked(arr, kind, name, first_row)[0]
-
-
-def _checked(arr: np.ndarray, kind: str, name: str, first_row: int = 0):
-    """(checked(arr), kind, its largest |value| or None): the finite check's extremes give the
-    largest magnitude, which the screen needs (one pass over a large input fewer)."""
     if kind not in ("float32", "float64"):
-        return widen(arr, kind, name, first_row), kind, None
+        return widen(arr, kind, name, first_row)
+    largest_checked(arr, name, first_row)
+    return arr
+
+
+def largest_checked(arr: np.ndarray, name: str, first_row: int = 0) -> float:
+    """The largest |value| of a float32 or float64 ``arr``, after the contract's error for a NaN or
+    inf: the finite check's two extremes give it (the screen needs it: one pass fewer)."""
     if not arr.size:
-        return arr, kind, 0.0
+        return 0.0
     top, bottom = arr.max(), arr.min()
     if not (np.isfinite(top) and np.isfinite(bottom)):  # NaN propagates
         _non_finite(arr, name, first_row)
-    return arr, kind, max(abs(float(top)), abs(float(bottom)))
+    return max(abs(float(top)), abs(float(bottom)))
+
+
+def deferred(arr: np.ndarray, kind: str, name: str, first_row: int = 0):
+    """(values, check) for search.run: a float32 or float64 ``arr`` as it is, with ``check`` raising
+    the contract's error if it holds a NaN or inf (the direct screen notices those on its way, so
+    most searches of few queries never need the two passes); other kinds widened and checked now,
+    with ``check`` None."""
+    if kind not in ("float32", "float64"):
+        return widen(arr, kind, name, first_row), None
+    return arr, functools.partial(checked, arr, kind, name, first_row)
 
 
 def _non_finite(arr: np.ndarray, name: str, first_row: int):
