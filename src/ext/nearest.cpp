@@ -94,7 +94,7 @@ argreduce::nearest::Refine refine_of(int64_t n, int64_t m, int64_t k, Matrix<In>
     if (metric < 0 || metric > 2 || bits < 2 || bits > 53 || emin >= emax)
         throw nb::value_error("argreduce core: screen_refine metric or format out of range");
     return {x.data(), y.data(), std::is_same_v<In, double>, d, static_cast<argreduce::nearest::RefineMetric>(metric),
-            {bits, emin, emax}, k, dist.data(), idx.data()};
+            {bits, emin, emax}, k, dist.data(), idx.data(), argreduce::nearest::key_bound_scale(d)};
 }
 
 // The screen, then each query's candidates re-checked in float64 (refine.cpp): the settled queries'

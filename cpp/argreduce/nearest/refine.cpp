@@ -68,14 +68,13 @@ template <class In>
 Keyed key_of(const Refine& r, int64_t q, int64_t j) {
     const In* a = static_cast<const In*>(r.x) + q * r.d;
     const In* b = static_cast<const In*>(r.y) + j * r.d;
-    const double g = gamma(r.d + 3), grow = 1 + 2 * g + 1e-10;
     if (r.metric == RefineMetric::Dot) {
         double magnitude = 0;
         const double v = dot(a, b, r.d, magnitude);
-        return {-v, g * magnitude * grow, j};
+        return {-v, r.bound_scale * magnitude, j};
     }
     const double v = sq_distance(a, b, r.d);
-    return {v, g * v * grow, j};  // every term >= 0: the magnitude is the value
+    return {v, r.bound_scale * v, j};  // every term >= 0: the magnitude is the value
 }
 
 // sqrt of a key known within e, and the bound on the root: |sqrt(K) - sqrt(v)| <= e / (2 sqrt(v - e))
@@ -137,6 +136,24 @@ bool certify_float(double v, double e, double& rounded) {
 
 }  // namespace
 
+bool certify(double v, double e, const ResultFormat& fmt, double& rounded);
+
+double key_bound_scale(int64_t d) {
+    const double g = gamma(d + 3);
+    return g * (1 + 2 * g + 1e-10);
+}
+
+namespace {
+
+// The distance of a key known within e, rounded to the format: true when certain.
+bool distance_of(const Refine& r, double v, double e, double& out) {
+    if (r.metric == RefineMetric::Dot) v = -v;  // the distances of dot are the inner products
+    if (r.metric == RefineMetric::Euclidean && !root_of(v, e, v, e)) return false;
+    return certify(v, e, r.format, out);
+}
+
+}  // namespace
+
 bool certify(double v, double e, const ResultFormat& fmt, double& rounded) {
     if (fmt.bits == 24 && fmt.emin == -126 && fmt.emax == 127) return certify_float(v, e, rounded);
     const double f = round_to(v, fmt);
@@ -149,10 +166,17 @@ bool certify(double v, double e, const ResultFormat& fmt, double& rounded) {
 bool refine_query(const Refine& r, int64_t q, const int64_t* cand, int64_t count, std::vector<Keyed>& keys) {
     const int64_t k = r.k;
     if (count < k || count < 1) return false;  // the screen keeps at least k: never, but be safe
+    const auto key = [&](int64_t j) { return r.wide ? key_of<double>(r, q, j) : key_of<float>(r, q, j); };
+    if (count == 1) {  // k = 1 and one candidate, the common case: no order to settle
+        const Keyed only = key(cand[0]);
+        if (!distance_of(r, only.v, only.e, r.dist[q * k])) return false;
+        r.idx[q * k] = only.j;
+        return true;
+    }
     keys.resize(static_cast<size_t>(count));
     double emax = 0;
     for (int64_t i = 0; i < count; ++i) {
-        keys[i] = r.wide ? key_of<double>(r, q, cand[i]) : key_of<float>(r, q, cand[i]);
+        keys[i] = key(cand[i]);
         emax = std::max(emax, keys[i].e);
     }
     if (!(emax < std::numeric_limits<double>::infinity())) return false;
@@ -163,17 +187,14 @@ bool refine_query(const Refine& r, int64_t q, const int64_t* cand, int64_t count
     auto before = [](const Keyed& a, const Keyed& b) { return a.v < b.v || (a.v == b.v && a.j < b.j); };
     if (head < count)
         std::partial_sort(keys.begin(), keys.begin() + head, keys.end(), before);
-    else if (count > 1)
+    else
         std::sort(keys.begin(), keys.end(), before);
     for (int64_t i = 0; i + 1 < head; ++i)
         if (!((keys[i + 1].v - keys[i].v) * (1 - 4 * U) > 2 * emax)) return false;
     double* dist = r.dist + q * k;
     int64_t* idx = r.idx + q * k;
     for (int64_t i = 0; i < k; ++i) {
-        double v = keys[i].v, e = keys[i].e;
-        if (r.metric == RefineMetric::Dot) v = -v;  // the distances of dot are the inner products
-        if (r.metric == RefineMetric::Euclidean && !root_of(v, e, v, e)) return false;
-        if (!certify(v, e, r.format, dist[i])) return false;
+        if (!distance_of(r, keys[i].v, keys[i].e, dist[i])) return false;
         idx[i] = keys[i].j;
     }
     return true;

@@ -33,7 +33,12 @@ struct Refine {
     int64_t k;
     double* dist;  // n x k: the distances, rounded to the format (held in a double)
     int64_t* idx;  // n x k
+    double bound_scale;  // key_bound_scale(d)
 };
+
+// A key's bound per unit of its terms' magnitude: gamma(d + 3), enlarged for the magnitude's own
+// rounding (refine.cpp, key_of).
+double key_bound_scale(int64_t d);
 
 // One candidate's float64 key (smaller is better), its bound, and its point.
 struct Keyed {
