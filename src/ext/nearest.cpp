@@ -115,9 +115,11 @@ template <class T, class In>
 std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Flat<T> panels, int64_t m, int64_t k, int threads,
                                               Matrix<In> y, int metric, int bits, int emin, int emax, double s,
                                               Flat<double> cs, double p0, double p1, double p2, Distances dist,
-                                              Indices idx) {
+                                              Indices idx,
+                                              nb::ndarray<double, nb::ndim<1>, nb::c_contig, nb::device::cpu> largest) {
     const int64_t n = static_cast<int64_t>(x.shape(0)), d = static_cast<int64_t>(x.shape(1));
     if (static_cast<int64_t>(cs.shape(0)) != d) throw nb::value_error("argreduce core: one shift per column");
+    if (largest.shape(0) != 1) throw nb::value_error("argreduce core: largest holds one value");
     if (metric > 1) throw nb::value_error("argreduce core: screen_refine metric or format out of range");
     // A request over no stored factors: screen_request's checks on a (n, d + 1) shape.
     const auto& fns = argreduce::nearest::screen_fns<T>();
@@ -125,7 +127,8 @@ std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Flat<T> panels, int6
     if (static_cast<int64_t>(panels.shape(0)) != (m + fns.width - 1) / fns.width * fns.width * (d + 1))
         throw nb::value_error("argreduce core: packed points do not match m and d (packed by another ISA?)");
     const auto refine = refine_of<In>(n, m, k, x, y, metric, bits, emin, emax, dist, idx);
-    const argreduce::nearest::QueryFactors factors{x.data(), std::is_same_v<In, double>, d, s, cs.data(), p0, p1, p2};
+    const argreduce::nearest::QueryFactors factors{
+        x.data(), std::is_same_v<In, double>, d, s, cs.data(), p0, p1, p2, largest.data()};
     argreduce::nearest::ScreenRequest<T> r{nullptr, n, panels.data(), m, d + 1, nullptr, k, threads < 1 ? 1 : threads,
                                            [] {
                                                nb::gil_scoped_acquire acquire;
@@ -208,19 +211,20 @@ void bind_nearest(nb::module_& m) {
           "idx"_a, refine_doc);
     const char* l2_doc =
         "nearest_screen_refine for the L2 metrics (0, 1) with the query factors made in the core from the "
-        "raw queries x: scale s, shifted common point cs, bound polynomial p0, p1, p2 (screen.py, L2Points).";
+        "raw queries x: scale s, shifted common point cs, bound polynomial p0, p1, p2 (screen.py, L2Points); "
+        "largest[0] receives max |x| (NaN if x holds a NaN or inf: nothing else is then meaningful).";
     m.def("nearest_l2_refine", &l2_refine<float, float>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, l2_doc);
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
     m.def("nearest_l2_refine", &l2_refine<float, double>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, l2_doc);
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
     m.def("nearest_l2_refine", &l2_refine<double, float>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, l2_doc);
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
     m.def("nearest_l2_refine", &l2_refine<double, double>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, l2_doc);
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
     const char* direct_doc =
         "Candidates (rows, cols, finite) of the direct screen: squared differences summed straight from "
         "y's rows, every pair within the relative bound of row i's k-th smallest cost.";

@@ -28,7 +28,8 @@ def core_refine(x, y, k, metric, kind="float32", n_threads=1, l2_factors=True):
     idx = np.full((len(x), k), -1, dtype=np.int64)
     if metric != "dot" and l2_factors:
         pts = screen.l2_points(screen._largest_magnitude(x), y, sdt)
-        rows, cols = fused.refined_l2(x, pts, len(y), k, n_threads, y, CODES[metric], fmt, dist, idx)
+        rows, cols, largest = fused.refined_l2(x, pts, len(y), k, n_threads, y, CODES[metric], fmt, dist, idx)
+        assert largest == np.abs(x).max()
     else:
         scr = search._make_screen(metric, x, y, sdt)
         rows, cols = fused.refined(scr.xs, fused.pack(scr.ys), len(y), scr.B, k, n_threads, x, y,
@@ -57,9 +58,9 @@ def refined_calls(monkeypatch):
 
     def spy_on(real):
         def spy(*args):
-            rows, cols = real(*args)
-            calls.append((args[0].shape[0], len(np.unique(rows))))
-            return rows, cols
+            out = real(*args)  # (rows, cols) or, from refined_l2, (rows, cols, largest)
+            calls.append((args[0].shape[0], len(np.unique(out[0]))))
+            return out
 
         return spy
 
@@ -239,3 +240,44 @@ def test_rounding_at_powers_of_two_subnormals_and_the_top(scale):
     assert i.tolist() == want_i
     assert all(is_correctly_rounded(g, e, "sqeuclidean", np.float32)
                for row, ex in zip(d.tolist(), want_d, strict=True) for g, e in zip(row, ex, strict=True))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_query_is_noticed_by_the_core(refined_calls, bad):
+    """x is checked on the core's way (its factors): the contract's error names the row, and rows
+    of inf cost no more candidates than any other (never N x M pairs)."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((300, 8)).astype(np.float32)
+    y = rng.standard_normal((50, 8)).astype(np.float32)
+    x[123, 4] = bad
+    with pytest.raises(ValueError, match="x has a NaN or inf in row 123"):
+        ar.nearest(x, y)
+    assert refined_calls  # the core saw it first
+    x[:] = bad
+    dist, idx = np.empty((300, 1)), np.empty((300, 1), dtype=np.int64)
+    pts = screen.l2_points(1.0, y, np.dtype(np.float32))
+    rows, _, largest = fused.refined_l2(x, pts, 50, 1, 2, y, 0, exact.float_format("float32"), dist, idx)
+    assert np.isnan(largest) and len(rows) <= 2 * 300
+    with pytest.raises(ValueError, match="row 0"):
+        ar.nearest(x, y, 3, metric="euclidean")
+
+
+@pytest.mark.parametrize("y_scale", [1e-6, 0.0])
+def test_queries_beyond_the_scales_guess_are_screened_again(refined_calls, y_scale):
+    """Points far smaller than the queries (or all zero): the scale guessed from the points is
+    too small for x, the core says so, and the search runs again with x's own: still exact."""
+    rng = np.random.default_rng(6)
+    y = (rng.standard_normal((40, 5)) * y_scale).astype(np.float32)
+    y[7] = 0.0
+    x = rng.standard_normal((100, 5)).astype(np.float32)
+    for k in (1, 3):
+        refined_calls.clear()
+        d, i = ar.nearest(x, y, k)
+        want_i, want_d = reference(x, y, k, "sqeuclidean")
+        assert i.tolist() == want_i
+        assert all(is_correctly_rounded(g, e, "sqeuclidean", np.float32)
+                   for row, ex in zip(d.tolist(), want_d, strict=True) for g, e in zip(row, ex, strict=True))
+        assert len(refined_calls) == 2
+    refined_calls.clear()
+    ar.nearest(x * np.float32(1e-3), y + np.float32(1.0), 1)  # within the guess: one screen
+    assert len(refined_calls) == 1

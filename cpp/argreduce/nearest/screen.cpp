@@ -39,6 +39,7 @@ struct Task {
     int64_t block = 0, range = 0;
     int64_t q_begin = 0, nq = 0, k = 0;
     const double* B = nullptr;  // the block's bounds: B[q] for query q_begin + q
+    double largest = 0;         // QueryFactors: the block's largest |element| (NaN: not finite)
     std::vector<double> own_B;  // ... when the task made them (QueryFactors)
     std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (k = 1: the minimum)
     std::vector<int64_t> count;
@@ -81,14 +82,22 @@ int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 // of shift_rows (shift.cpp) with factor -2, written so that the compiler vectorizes the row (the
 // squared norm is summed in four chains: the bound allows any order).
 template <class In, class T>
-void make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T* xs, double* B) {
+double make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T* xs, double* B) {
     const int64_t d = f.d;
     const double s = f.s;
     const double* cs = f.cs;
+    double largest = 0;
+    bool finite = true;
     for (int64_t i = 0; i < n; ++i) {
         const In* row = a + i * d;
         T* o = xs + i * dp;
-        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
+        double big = 0, bad = 0;  // bad: v - v is 0 for every finite v, NaN for a NaN or inf
+        for (int64_t l = 0; l < d; ++l) {
+            const double v = static_cast<double>(row[l]);
+            bad += v - v;
+            big = std::max(big, std::fabs(v));
+            o[l] = T(-2) * static_cast<T>(v * s - cs[l]);
+        }
         double acc[4] = {0, 0, 0, 0};
         int64_t l = 0;
         for (; l + 4 <= d; l += 4)
@@ -101,15 +110,20 @@ void make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T* 
         const double n2 = ((acc[0] + acc[1]) + (acc[2] + acc[3])) * 0.25;  // of the rows before -2: exact
         const double A = std::sqrt(n2) * (1 + 1e-10);
         B[i] = f.p0 + A * (f.p1 + A * f.p2);
+        if (!(bad == 0)) {  // a harmless row in its place: the caller raises the contract's error
+            std::fill(o, o + d, T(0));
+            B[i] = 0;
+            finite = false;
+        }
+        largest = std::max(largest, big);
     }
+    return finite ? largest : std::numeric_limits<double>::quiet_NaN();
 }
 
 template <class T>
-void make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* xs, double* B) {
-    if (f.wide)
-        make_factors<double, T>(f, static_cast<const double*>(f.x) + q0 * f.d, n, dp, xs, B);
-    else
-        make_factors<float, T>(f, static_cast<const float*>(f.x) + q0 * f.d, n, dp, xs, B);
+double make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* xs, double* B) {
+    if (f.wide) return make_factors<double, T>(f, static_cast<const double*>(f.x) + q0 * f.d, n, dp, xs, B);
+    return make_factors<float, T>(f, static_cast<const float*>(f.x) + q0 * f.d, n, dp, xs, B);
 }
 
 // A worker's buffers, kept from one task to the next.
@@ -265,7 +279,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         if (r.factors) {
             sc.made.resize(static_cast<size_t>(t.nq * r.dp));
             t.own_B.resize(static_cast<size_t>(t.nq));
-            make_factors<T>(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), t.own_B.data());
+            t.largest = make_factors<T>(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), t.own_B.data());
             xs = sc.made.data();
             t.B = t.own_B.data();
         } else {
@@ -285,6 +299,15 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     if (stop) return Status::Interrupted;
     if (ranges > 1)  // every range of a block done: its final thresholds, a block per task
         for_each_task(blocks, [&](int64_t b, int worker) { finish_block(b, scratch[static_cast<size_t>(worker)]); });
+    if (r.factors && r.factors->largest) {
+        double largest = 0;
+        bool finite = true;
+        for (const Task<T>& t : tasks) {
+            if (std::isnan(t.largest)) finite = false;
+            else largest = std::max(largest, t.largest);
+        }
+        *r.factors->largest = finite ? largest : std::numeric_limits<double>::quiet_NaN();
+    }
     if (stop) return Status::Interrupted;
     size_t total = 0;
     for (const Out& o : outs) total += o.rows.size();

@@ -76,6 +76,11 @@ struct ScreenKernels {
 // (screen.py's l2_screen and L2Points): fl(x * s - cs) * -2 rounded to the screening dtype, a last
 // factor of 1, and the query's bound p0 + A (p1 + A p2), A = sqrt(its shifted squared norm) times
 // 1 + 1e-10. The same shift_rows as the Python path: the same factors.
+//
+// The queries need not have been checked: `largest` receives the largest |element| of x, or NaN
+// if a row holds a NaN or inf (such a row is screened as a zero row with a zero bound, so that it
+// costs what any row costs; the caller raises the contract's error and uses nothing). The caller
+// chose s from a guess of that largest element and screens again if it was too small.
 struct QueryFactors {
     const void* x;     // n x d queries, C order: float (wide == false) or double
     bool wide;
@@ -83,6 +88,7 @@ struct QueryFactors {
     double s;          // the scale, a power of two
     const double* cs;  // d values: the common point, scaled
     double p0, p1, p2;
+    double* largest;   // out: max |x|, NaN for a NaN or inf
 };
 
 template <class T>

@@ -43,10 +43,13 @@ def refined(xs: np.ndarray, panels: np.ndarray, m: int, B: np.ndarray, k: int, t
 
 
 def refined_l2(x: np.ndarray, pts, m: int, k: int, threads: int, y: np.ndarray, metric: int, fmt,
-               dist: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+               dist: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """:func:`refined` for the L2 metrics (0, 1), the queries' factors and bounds made in the core
-    from the raw queries ``x`` a block at a time (``pts``: screen.L2Points)."""
+    from the raw queries ``x`` a block at a time (``pts``: screen.L2Points), and the largest |element|
+    of ``x`` found on the way (NaN if it holds a NaN or inf: then nothing else means anything)."""
     p0, p1, p2 = pts.bound
     cs = np.ascontiguousarray(pts.cs, dtype=np.float64)
-    return _core.nearest_l2_refine(x, pack(pts.ys), m, k, threads, y, metric, fmt.bits, fmt.emin, fmt.emax,
-                                   float(pts.s), cs, p0, p1, p2, dist, idx)
+    largest = np.zeros(1)
+    r, c = _core.nearest_l2_refine(x, pack(pts.ys), m, k, threads, y, metric, fmt.bits, fmt.emin, fmt.emax,
+                                   float(pts.s), cs, p0, p1, p2, dist, idx, largest)
+    return r, c, float(largest[0])

@@ -20,7 +20,6 @@ class Input:
     library: str
     wrap: Any  # NumPy result -> the caller's library
     check: Any = None  # read(check=False): raises the contract's error for a NaN or inf (deferred)
-    big: float | None = None  # the largest |value|, when the finite check found it on the way
 
 
 def read(a: Any, name: str, check: bool = True) -> Input:
@@ -33,18 +32,16 @@ def read(a: Any, name: str, check: bool = True) -> Input:
     arr = np.asarray(adapted.view.owner)
     kind = kind_of(adapted.view.dtype, name)
     _check_2d(arr.shape, name)
-    values, later, big = _values(arr, kind, name, check)
-    return Input(values, kind, adapted.library, adapted.wrap, later, big)
+    values, later = _values(arr, kind, name, check)
+    return Input(values, kind, adapted.library, adapted.wrap, later)
 
 
 def _values(arr: np.ndarray, kind: str, name: str, check: bool):
-    """(values, the deferred check or None, the largest |value| when checked now)."""
     values, later = deferred(arr, kind, name)
-    big = None
     if check and later is not None:
-        big = largest_checked(values, name)
+        later()
         later = None
-    return values, later, big
+    return values, later
 
 
 def _read_torch(t: Any, name: str, check: bool) -> Input:
@@ -59,8 +56,8 @@ def _read_torch(t: Any, name: str, check: bool) -> Input:
     t = t.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()  # exact: every bfloat16 is a float32
-    values, later, big = _values(t.numpy(), kind, name, check)
-    return Input(values, kind, "torch", None, later, big)
+    values, later = _values(t.numpy(), kind, name, check)
+    return Input(values, kind, "torch", None, later)
 
 
 def kind_of(dtype: str, name: str) -> str:
@@ -85,19 +82,9 @@ def checked(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.nda
     ``first_row``, for a block of a larger input)."""
     if kind not in ("float32", "float64"):
         return widen(arr, kind, name, first_row)
-    largest_checked(arr, name, first_row)
-    return arr
-
-
-def largest_checked(arr: np.ndarray, name: str, first_row: int = 0) -> float:
-    """The largest |value| of a float32 or float64 ``arr``, after the contract's error for a NaN or
-    inf: the finite check's two extremes give it (the screen needs it: one pass fewer)."""
-    if not arr.size:
-        return 0.0
-    top, bottom = arr.max(), arr.min()
-    if not (np.isfinite(top) and np.isfinite(bottom)):  # NaN propagates
+    if arr.size and not (np.isfinite(arr.max()) and np.isfinite(arr.min())):  # NaN propagates
         _non_finite(arr, name, first_row)
-    return max(abs(float(top)), abs(float(bottom)))
+    return arr
 
 
 def deferred(arr: np.ndarray, kind: str, name: str, first_row: int = 0):

@@ -80,11 +80,11 @@ class L2Points:
     bound: tuple[float, float, float]  # a query's bound is p0 + A (p1 + A p2), A = its norm (1 + 1e-10)
 
 
-def l2_points(x_big: float, y: np.ndarray, dtype: np.dtype) -> L2Points:
+def l2_points(x_big: float, y: np.ndarray, dtype: np.dtype, y_big: float | None = None) -> L2Points:
     """The points' factors and the scale, shift and bound polynomial of the queries, whose largest
-    |element| is ``x_big``."""
+    |element| is at most ``x_big`` (``y_big``: the points', when known)."""
     d = y.shape[1]
-    y_big = _largest_magnitude(y)
+    y_big = _largest_magnitude(y) if y_big is None else y_big
     c = _mean_rows(y, y_big)
     s = _shift_scale(d, max(x_big, y_big), c)
     cs = c * s  # the common point, scaled: the same for queries and points
