@@ -212,7 +212,8 @@ void bind_nearest(nb::module_& m) {
     const char* l2_doc =
         "nearest_screen_refine for the L2 metrics (0, 1) with the query factors made in the core from the "
         "raw queries x: scale s, shifted common point cs, bound polynomial p0, p1, p2 (screen.py, L2Points); "
-        "largest[0] receives max |x| (NaN if x holds a NaN or inf: nothing else is then meaningful).";
+        "largest[0] receives the largest squared norm of the shifted, scaled rows (NaN if one is not "
+        "finite: a NaN or inf in x, or a factor out of range; nothing else is then meaningful).";
     m.def("nearest_l2_refine", &l2_refine<float, float>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
           "dist"_a, "idx"_a, "largest"_a, l2_doc);

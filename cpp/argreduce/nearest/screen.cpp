@@ -39,7 +39,7 @@ struct Task {
     int64_t block = 0, range = 0;
     int64_t q_begin = 0, nq = 0, k = 0;
     const double* B = nullptr;  // the block's bounds: B[q] for query q_begin + q
-    double largest = 0;         // QueryFactors: the block's largest |element| (NaN: not finite)
+    double largest = 0;         // QueryFactors: the block's largest squared norm (NaN: not finite)
     std::vector<double> own_B;  // ... when the task made them (QueryFactors)
     std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (k = 1: the minimum)
     std::vector<int64_t> count;
@@ -87,17 +87,10 @@ double make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T
     const double s = f.s;
     const double* cs = f.cs;
     double largest = 0;
-    bool finite = true;
     for (int64_t i = 0; i < n; ++i) {
         const In* row = a + i * d;
         T* o = xs + i * dp;
-        double big = 0, bad = 0;  // bad: v - v is 0 for every finite v, NaN for a NaN or inf
-        for (int64_t l = 0; l < d; ++l) {
-            const double v = static_cast<double>(row[l]);
-            bad += v - v;
-            big = std::max(big, std::fabs(v));
-            o[l] = T(-2) * static_cast<T>(v * s - cs[l]);
-        }
+        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
         double acc[4] = {0, 0, 0, 0};
         int64_t l = 0;
         for (; l + 4 <= d; l += 4)
@@ -108,16 +101,17 @@ double make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T
         for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
         o[d] = T(1);
         const double n2 = ((acc[0] + acc[1]) + (acc[2] + acc[3])) * 0.25;  // of the rows before -2: exact
+        if (!(n2 < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
+            std::fill(o, o + d, T(0));  // a harmless row in its place: the caller uses nothing
+            B[i] = 0;
+            largest = std::numeric_limits<double>::quiet_NaN();
+            continue;
+        }
         const double A = std::sqrt(n2) * (1 + 1e-10);
         B[i] = f.p0 + A * (f.p1 + A * f.p2);
-        if (!(bad == 0)) {  // a harmless row in its place: the caller raises the contract's error
-            std::fill(o, o + d, T(0));
-            B[i] = 0;
-            finite = false;
-        }
-        largest = std::max(largest, big);
+        if (n2 > largest) largest = n2;  // NaN stays
     }
-    return finite ? largest : std::numeric_limits<double>::quiet_NaN();
+    return largest;
 }
 
 template <class T>

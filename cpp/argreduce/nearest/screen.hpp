@@ -77,10 +77,13 @@ struct ScreenKernels {
 // factor of 1, and the query's bound p0 + A (p1 + A p2), A = sqrt(its shifted squared norm) times
 // 1 + 1e-10. The same shift_rows as the Python path: the same factors.
 //
-// The queries need not have been checked: `largest` receives the largest |element| of x, or NaN
-// if a row holds a NaN or inf (such a row is screened as a zero row with a zero bound, so that it
-// costs what any row costs; the caller raises the contract's error and uses nothing). The caller
-// chose s from a guess of that largest element and screens again if it was too small.
+// The queries need not have been checked, nor s chosen from their own largest element: `largest`
+// receives the largest squared norm of the shifted, scaled rows (before the -2), or NaN if a row's
+// is not finite (a NaN or inf in x, or a factor beyond the float range; such a row is screened as
+// a zero row with a zero bound, so that it costs what any row costs, and the caller uses nothing
+// but screens again with x checked and s chosen from it). Finite norms of any size are screened
+// rightly (the bound grows with them); the caller screens again only past a limit far below
+// the float range.
 struct QueryFactors {
     const void* x;     // n x d queries, C order: float (wide == false) or double
     bool wide;
@@ -88,7 +91,7 @@ struct QueryFactors {
     double s;          // the scale, a power of two
     const double* cs;  // d values: the common point, scaled
     double p0, p1, p2;
-    double* largest;   // out: max |x|, NaN for a NaN or inf
+    double* largest;   // out: the rows' largest squared norm, NaN if one is not finite
 };
 
 template <class T>

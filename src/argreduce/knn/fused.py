@@ -45,8 +45,9 @@ def refined(xs: np.ndarray, panels: np.ndarray, m: int, B: np.ndarray, k: int, t
 def refined_l2(x: np.ndarray, pts, m: int, k: int, threads: int, y: np.ndarray, metric: int, fmt,
                dist: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """:func:`refined` for the L2 metrics (0, 1), the queries' factors and bounds made in the core
-    from the raw queries ``x`` a block at a time (``pts``: screen.L2Points), and the largest |element|
-    of ``x`` found on the way (NaN if it holds a NaN or inf: then nothing else means anything)."""
+    from the raw queries ``x`` a block at a time (``pts``: screen.L2Points), and the largest squared
+    norm of the shifted, scaled queries (NaN if one is not finite, from a NaN or inf in ``x`` or a
+    scale too small for it: then nothing else means anything)."""
     p0, p1, p2 = pts.bound
     cs = np.ascontiguousarray(pts.cs, dtype=np.float64)
     largest = np.zeros(1)

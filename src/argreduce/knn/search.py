@@ -8,7 +8,6 @@ answer does not depend on the number of threads nor on the block sizes.
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -129,10 +128,13 @@ def _native_l2(metric: str, kind: str, in_range: bool, x: np.ndarray, y: np.ndar
 
 
 #: With x unchecked, the scale is chosen for queries up to this many times the points' largest
-#: element; the core reports x's largest, and a larger one screens again with the right scale.
-#: The float32 factors, scaled to about 2**-16 instead of 1, stay far above the subnormals (and
-#: the bound accounts for those anyway).
+#: element (shifted, scaled rows of norm at most 1). The float32 factors, scaled to about 2**-16
+#: instead of 1, stay far above the subnormals (and the bound accounts for those anyway).
 X_HEADROOM = 2.0**16
+#: Larger queries are screened rightly too (the bound grows with their norm): only past this squared
+#: norm, far below where a cost could overflow float32, or for a norm that is not finite, does the
+#: search check x and screen again with the scale of x's own largest element.
+MAX_QUERY_NORM2 = 2.0**64
 
 
 def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtype, points: Points, fmt,
@@ -154,11 +156,11 @@ def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtyp
         y_big = screen._largest_magnitude(y)  # x unchecked: a guess; else x's own largest
         guess = X_HEADROOM * y_big if check_x is not None else screen._largest_magnitude(x)
         pts = screen.l2_points(guess, y, sdt, y_big)
-        r, c, largest = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
-        if not math.isfinite(largest) and check_x is not None:
-            check_x()  # the contract's error, naming the row
-        if largest > guess:  # beyond the guess: the factors may have lost range; again, scaled for it
-            pts = screen.l2_points(largest, y, sdt, y_big)
+        r, c, norm2 = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+        if not norm2 <= MAX_QUERY_NORM2:  # NaN: not finite
+            if check_x is not None:
+                check_x()  # the contract's error for a NaN or inf, naming the row
+            pts = screen.l2_points(screen._largest_magnitude(x), y, sdt, y_big)
             r, c, _ = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
     if r.size:
         rows = np.unique(r)
