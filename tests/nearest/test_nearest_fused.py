@@ -11,9 +11,15 @@ from nearest_reference import reference
 
 import argreduce as ar
 from argreduce import _core, threads
-from argreduce.knn import fused, screen, search
+from argreduce.knn import direct, fused, screen, search
 
 METRICS = ["sqeuclidean", "euclidean", "cosine", "dot"]
+
+
+@pytest.fixture(autouse=True)
+def fused_only(monkeypatch):
+    """Few queries go to the direct screen (test_nearest_direct.py): here every search is fused."""
+    monkeypatch.setattr(direct, "MAX_QUERIES", 0)
 
 
 @pytest.fixture
