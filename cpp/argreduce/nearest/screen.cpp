@@ -163,9 +163,9 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
 
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
     std::atomic<bool> stop{false};
-    // fn(i, worker) for i in [0, count) on the pool's threads, polling for Ctrl-C. An exception on a worker
-    // (std::bad_alloc) must not escape its thread: the first one is kept, the others stop, and the
-    // calling thread rethrows it (nanobind makes it a MemoryError).
+    // fn(i, worker) for i in [0, count) on the pool's threads, polling for Ctrl-C. An exception on
+    // a worker (std::bad_alloc) must not escape its thread: the first one is kept, the others stop,
+    // and the calling thread rethrows it (nanobind makes it a MemoryError).
     auto for_each_task = [&](int64_t count, auto&& fn) {
         std::atomic<int64_t> next{0};
         std::exception_ptr failure;
