@@ -157,16 +157,32 @@ static inline bool tile_passes(const Vec<T> (&acc0)[kMR], const Vec<T> (&acc1)[k
     return lanes_at_most<T>(vmin<T>(lo0, lo1), Vec<T>{}) != 0;
 }
 
+// Puts c in place of the largest of the k costs of heap h (a max-heap), sifting it down.
+template <class T>
+static inline void replace_top(T* h, int64_t k, T c) {
+    int64_t i = 0;
+    for (;;) {
+        int64_t m = 2 * i + 1;
+        if (m >= k) break;
+        if (m + 1 < k && h[m] < h[m + 1]) ++m;
+        if (!(c < h[m])) break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = c;
+}
+
 // A tile that passed: each row's lanes at or under its threshold as a bit mask (only the first n
-// points of the panel are real); k = 1 keeps their minimum, k > 1 ranks them (rank() lowers the
-// threshold as its heap fills); then the pairs still under the lowered threshold are emitted (a
-// pair above it cannot pass the final threshold, which is lower still).
+// points of the panel are real). The query's heap of its k smallest costs takes those below its
+// largest, the threshold follows the new largest, and the pairs still under the lowered threshold
+// are emitted (a pair above it cannot pass the final threshold, which is lower still).
 template <class T>
 static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&acc0)[kMR],
                       const Vec<T> (&acc1)[kMR], T (&t)[kMR], int64_t j0, int64_t n) {
     constexpr int L = kLanes<T>;
     static_assert(2 * L <= 64, "a row's lanes fit one 64-bit mask");
     const uint64_t real = n >= 2 * L ? ~uint64_t(0) >> (64 - 2 * L) : (uint64_t(1) << n) - 1;
+    const int64_t k = s.k;
     alignas(64) T row[2 * L];
     for (int r = 0; r < rows; ++r) {
         const Vec<T> tv = broadcast<T>(t[r]);
@@ -176,19 +192,13 @@ static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&ac
         store<T>(row, acc0[r]);
         store<T>(row + L, acc1[r]);
         const int64_t q = q0 + r;
-        if (s.k == 1) {
-            T mn = std::numeric_limits<T>::infinity();
-            for (uint64_t b = bits; b; b &= b - 1) mn = std::min(mn, row[__builtin_ctzll(b)]);
-            if (mn < s.best[q]) {
-                s.best[q] = mn;
-                s.thr[q] = nearest::threshold<T>(mn, s.B[q]);
-            }
-        } else {
-            for (uint64_t b = bits; b; b &= b - 1) {
-                const T c = row[__builtin_ctzll(b)];
-                if (c <= s.thr[q]) s.rank(s.ctx, q, c);
-            }
+        T* h = s.heap + q * k;
+        const T top = h[0];
+        for (uint64_t b = bits; b; b &= b - 1) {
+            const T c = row[__builtin_ctzll(b)];
+            if (c < h[0]) replace_top<T>(h, k, c);
         }
+        if (h[0] < top) s.thr[q] = nearest::threshold<T>(h[0], s.B[q]);
         t[r] = s.thr[q];
         for (uint64_t b = bits; b; b &= b - 1) {
             const int i = __builtin_ctzll(b);
