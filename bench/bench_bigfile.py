@@ -142,10 +142,11 @@ def file_report(args, size: int, rows: int, passes: list[dict]) -> list[str]:
     lines = [
         "## Big data: `--top 10` and `nearest` on a file bigger than memory, 16 x 10M in memory",
         "",
-        f"`nice bench/bench_bigfile.py --gb {args.gb:g} --dir {args.dir}`, "
+        f"`bench/bench_bigfile.py --gb {args.gb:g} --dir {args.dir}`, "
         f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; "
         f"{os.cpu_count()} CPUs, {ram:.1f} GiB RAM, shared with other jobs (load average at the end "
-        f"{load_average()}); default --threads (1) and --chunk-bytes (8 MiB).",
+        f"{load_average()}); the commands' defaults: `--top` on 1 thread in 8 MiB blocks, `nearest` on "
+        f"{_threads()} threads in 16 MiB blocks read ahead on a thread.",
         "",
         f"- File: float32 ({rows}, {D}) .npy, **{size / 1e9:.1f} GB = {gib:.2f} GiB "
         f"({gib / ram:.2f}x RAM)**, "

@@ -233,15 +233,19 @@ def main(argv=None) -> int:
     p.add_argument("--n", type=int, default=2000, help="queries in the main workloads (issue: 10,000)")
     p.add_argument("--m", type=int, default=100_000)
     p.add_argument("--kmeans-n", type=int, default=200_000, help="issue: 1,000,000")
+    p.add_argument("--batch-m", type=int, default=10_000_000,
+                   help="points searched by one batch of 16 queries, d = 64 (issue: 10,000,000; 0: skip)")
     p.add_argument("--offset", type=float, default=100.0)
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / "nearest.md"))
     args = p.parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else list(argv)  # the command, for the report
     if args.quick:
-        args.n, args.m, args.kmeans_n, args.rounds = 200, 5000, 5000, 1
+        args.n, args.m, args.kmeans_n, args.batch_m, args.rounds = 200, 5000, 5000, 5000, 1
     threads = ar.get_num_threads()
     workloads = [("points", args.n, args.m, d, (1, 10)) for d in (3, 16, 64, 128)]
     workloads.append(("k-means assignment", args.kmeans_n, 256, 32, (1,)))
+    if args.batch_m:
+        workloads.append(("one batch of queries", 16, args.batch_m, 64, (1, 10)))
     peak, sgemm = fma_peak_gflops(threads), sgemm_gflops()
     print(f"FMA peak {peak:.1f} GFLOP/s, sgemm {sgemm:.1f} GFLOP/s", flush=True)
     exact_rows = exactness(50 if args.quick else 200, 2000 if args.quick else 20_000, (16, 64), args.offset)

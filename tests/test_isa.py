@@ -27,6 +27,7 @@ SUITES = [
     "test_isa.py::test_the_pinned_isa_is_in_use",
     "nearest/test_nearest_fused.py",
     "nearest/test_nearest_small_d.py",
+    "nearest/test_nearest_direct.py",
 ]
 
 

@@ -5,9 +5,12 @@
 
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/pair.h>
+#include <nanobind/stl/tuple.h>
 
+#include <tuple>
 #include <vector>
 
+#include "argreduce/nearest/direct.hpp"
 #include "argreduce/nearest/screen.hpp"
 #include "argreduce/nearest/shift.hpp"
 
@@ -64,6 +67,37 @@ std::pair<Int64Result, Int64Result> screen(Matrix<T> xs, Flat<T> panels, int64_t
     return {owned(std::move(rows)), owned(std::move(cols))};
 }
 
+template <class T>
+using Rows = nb::ndarray<const T, nb::ndim<2>, nb::device::cpu>;  // any row stride: a memory map's rows
+
+// The direct screen's candidates for few queries (direct.hpp): the points read where they lie,
+// rows at any stride with contiguous values. The third result is false when some cost was NaN or
+// inf: the caller checks its inputs and takes the general screen.
+template <class T>
+std::tuple<Int64Result, Int64Result, bool> direct(Matrix<T> xs, Rows<T> ys, int64_t k, int threads) {
+    const auto& fns = argreduce::nearest::direct_fns<T>();
+    const int64_t n = static_cast<int64_t>(xs.shape(0)), d = static_cast<int64_t>(xs.shape(1));
+    const int64_t m = static_cast<int64_t>(ys.shape(0));
+    if (static_cast<int64_t>(ys.shape(1)) != d) throw nb::value_error("argreduce core: x and y differ in d");
+    if (m < 1 || k < 1 || k > m) throw nb::value_error("argreduce core: k or the point count out of range");
+    if (d < fns.min_d) throw nb::value_error("argreduce core: the direct screen needs d of at least one vector");
+    if (ys.stride(1) != 1 || ys.stride(0) < d) throw nb::value_error("argreduce core: y's rows must be contiguous");
+    argreduce::nearest::DirectRequest<T> r{xs.data(), n, d, ys.data(), m, static_cast<int64_t>(ys.stride(0)), k,
+                                           threads < 1 ? 1 : threads, [] {
+                                               nb::gil_scoped_acquire acquire;
+                                               return PyErr_CheckSignals() != 0;
+                                           }};
+    std::vector<int64_t> rows, cols;
+    bool finite = true;
+    argreduce::Status status;
+    {
+        nb::gil_scoped_release release;
+        status = argreduce::nearest::run_direct<T>(r, rows, cols, finite);
+    }
+    if (status == argreduce::Status::Interrupted) throw nb::python_error();
+    return {owned(std::move(rows)), owned(std::move(cols)), finite};
+}
+
 // The rows of `a` (n, d) into the first d columns of `out` (n, d + 1) and their norms into n2.
 template <class In, class Out>
 void shift_rows(Matrix<In> a, double s, Flat<double> cs, double factor,
@@ -88,6 +122,17 @@ void bind_nearest(nb::module_& m) {
         "of row i's k-th smallest cost.";
     m.def("nearest_screen", &screen<float>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
     m.def("nearest_screen", &screen<double>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
+    const char* direct_doc =
+        "Candidates (rows, cols, finite) of the direct screen: squared differences summed straight from "
+        "y's rows, every pair within the relative bound of row i's k-th smallest cost.";
+    m.def("nearest_direct", &direct<float>, "xs"_a, "ys"_a, "k"_a, "threads"_a, direct_doc);
+    m.def("nearest_direct", &direct<double>, "xs"_a, "ys"_a, "k"_a, "threads"_a, direct_doc);
+    m.def(
+        "nearest_direct_min_d",
+        [](bool wide) {
+            return wide ? argreduce::nearest::direct_fns<double>().min_d : argreduce::nearest::direct_fns<float>().min_d;
+        },
+        "float64"_a, "The smallest d the direct screen of the kernel in use takes (one vector).");
     const char* shift_doc = "fl(a * s - cs) * factor into out[:, :d], the rounded rows' squared norms into n2.";
     m.def("nearest_shift_rows", &shift_rows<float, float>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);
     m.def("nearest_shift_rows", &shift_rows<double, float>, "a"_a, "s"_a, "cs"_a, "factor"_a, "out"_a, "n2"_a, shift_doc);

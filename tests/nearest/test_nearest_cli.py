@@ -72,3 +72,37 @@ def test_bad_files(files, capsys, tmp_path):
         rc = main(["nearest", str(tmp / "q.npy"), str(points)])
         err = capsys.readouterr().err
         assert rc == 2 and message in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_a_non_finite_point_in_a_later_block_of_the_direct_screen(tmp_path, capsys, bad):
+    """Few queries and d of a whole vector or more: the direct screen reads each block as it is
+    and notices the value itself; the error names the row in the whole file."""
+    rng = np.random.default_rng(3)
+    y = rng.standard_normal((5000, 24)).astype(np.float32)
+    y[4321, 7] = bad
+    np.save(tmp_path / "p.npy", y)
+    np.save(tmp_path / "q.npy", rng.standard_normal((3, 24)).astype(np.float32))
+    rc = main(["nearest", str(tmp_path / "q.npy"), str(tmp_path / "p.npy"), "--chunk-bytes", "64K"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "POINTS has a NaN or inf in row 4321" in err and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("k", [1, 4])
+def test_points_read_on_a_thread_in_many_blocks(tmp_path, capsys, k):
+    """POINTS read ahead on a thread into rotating buffers, many blocks: every block's rows keep
+    their own global indices (a buffer refilled too early would hand a block another's rows)."""
+    rng = np.random.default_rng(k)
+    y = rng.standard_normal((6000, 24)).astype(np.float32)
+    x = rng.standard_normal((5, 24)).astype(np.float32)
+    for q, row in enumerate((17, 2048, 4099, 5999, 3000)):
+        y[row] = x[q] + np.float32(1e-3)  # each query's nearest in another block
+    np.save(tmp_path / "p.npy", y)
+    np.save(tmp_path / "q.npy", x)
+    rc = main(["nearest", str(tmp_path / "q.npy"), str(tmp_path / "p.npy"), "--k", str(k), "--json",
+               "--chunk-bytes", "16K"])
+    got = json.loads(capsys.readouterr().out)
+    want = ar.nearest(x, y, k)
+    assert rc == 0 and got["indices"] == want.indices.tolist()
+    assert [row[0] for row in got["indices"]] == [17, 2048, 4099, 5999, 3000]
+    assert got["distances"] == want.distances.astype(np.float64).tolist()

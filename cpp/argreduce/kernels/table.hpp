@@ -6,6 +6,7 @@
 #include "../dtype.hpp"
 #include "../partial.hpp"
 #include "../rule.hpp"
+#include "../nearest/direct.hpp"
 #include "../nearest/screen.hpp"
 #include "../topk/network.hpp"
 
@@ -76,6 +77,7 @@ struct KernelTable {
     nearest::ScreenKernels screen;  // nearest/kernel.hpp: the nearest-neighbour screen
     NetworkFns<int32_t> network32;  // the topk network for keys of at most 4 bytes
     NetworkFns<int64_t> network64;  // and for 8-byte keys
+    nearest::DirectKernels direct;  // nearest/direct_kernel.hpp: few queries, many points
     const Kernels& get(DType t, Rule r) const { return k[static_cast<int>(t)][static_cast<int>(r)]; }
 };
 

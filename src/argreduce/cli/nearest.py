@@ -17,9 +17,16 @@ import numpy as np
 
 from ..knn import inputs, partial
 from ..knn.metrics import METRICS
-from .args import DEFAULT_CHUNK_BYTES, parse_size
+from .args import parse_size
 from .errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_FAILED, InputError
+from .prefetch import prefetched
 from .readers import open_source
+from .readers.base import BUFFERS_IN_FLIGHT
+
+#: Bytes of POINTS per block, twice the other commands' default: each block's k best are merged
+#: in Python (about 2 ms for 16 queries), which must stay small beside reading the block. With the
+#: reading thread's rotating buffers (readers.base.BUFFERS_IN_FLIGHT) about 100 MB in all.
+CHUNK_BYTES = 16 << 20
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -42,8 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=_positive, default=1, help="neighbours per query (default 1)")
     p.add_argument("--metric", choices=METRICS, default="sqeuclidean")
     p.add_argument("--json", action="store_true", help="one JSON object instead of text")
-    p.add_argument("--chunk-bytes", type=parse_size, default=DEFAULT_CHUNK_BYTES,
-                   help="bytes of POINTS read at a time (default 8M)")
+    p.add_argument("--chunk-bytes", type=parse_size, default=CHUNK_BYTES,
+                   help="bytes of POINTS read at a time (default 16M)")
     return p
 
 
@@ -86,7 +93,10 @@ def main(argv: list[str]) -> int:
     return EXIT_OK
 
 
-def _blocks(path: str, chunk_bytes: int, name: str):
+def _blocks(path: str, chunk_bytes: int, name: str, overlap: bool = False):
+    """(block, first row, kind) for each block of the file; ``overlap`` reads the next blocks on a
+    thread while this one is searched (prefetch.py). Also for a plain file: a block's search takes
+    long enough that the kernel's few hundred KiB of read-ahead leave the disk idle meanwhile."""
     source = open_source(path, None, None, chunk_bytes)
     if len(source.shape) not in (1, 2):
         raise InputError(f"{path}: {name} must be a 1-D or 2-D array, not {len(source.shape)}-D")
@@ -94,7 +104,9 @@ def _blocks(path: str, chunk_bytes: int, name: str):
     if row_bytes > chunk_bytes:  # blocks must hold whole rows
         source = open_source(path, None, None, row_bytes)
     kind = inputs.kind_of("bfloat16" if source.reinterpret == "bfloat16" else source.dtype.name, name)
-    for block in source.make_blocks():
+    if overlap:
+        source.read_buffers = BUFFERS_IN_FLIGHT
+    for block in prefetched(source.make_blocks()) if overlap else source.make_blocks():
         if block.valid is not None and not np.all(block.valid):
             raise InputError(f"{path}: {name} has a missing value; every coordinate must be a number")
         a = block.array
@@ -118,7 +130,7 @@ def _queries(path: str) -> tuple[np.ndarray, str]:
 def _run(args) -> str:
     x, kx = _queries(args.queries)
     acc, m, ky = None, 0, None
-    for a, start, ky in _blocks(args.points, args.chunk_bytes, "POINTS"):
+    for a, start, ky in _blocks(args.points, args.chunk_bytes, "POINTS", overlap=True):
         if a.ndim != 2:
             raise InputError(f"{args.points}: POINTS must be a 2-D array, one point per row")
         if a.shape[1] != x.shape[1]:
@@ -126,8 +138,8 @@ def _run(args) -> str:
                              f"have {x.shape[1]}")
         if a.shape[0] == 0:
             continue
-        y = inputs.checked(a, ky, "POINTS", start)  # float32 stays float32: the float32 screen
-        part = partial.of_block(x, y, start, args.k, args.metric, kx, ky)
+        y, check = inputs.deferred(a, ky, "POINTS", start)  # float32 stays float32: the float32 screen
+        part = partial.of_block(x, y, start, args.k, args.metric, kx, ky, check_y=check)
         acc = part if acc is None else partial.merge(acc, part, x, args.k, args.metric)
         m = max(m, start + a.shape[0])
     if acc is None:

@@ -57,8 +57,8 @@ def nearest_dask(x: Any, y: Any, k: int, metric: str):
 
 def _block(xb, yb, x0, y0, k, metric, kx, ky):
     x = inputs.widen(np.asarray(xb), kx, "x", x0)
-    y = inputs.checked(np.asarray(yb), ky, "y", y0)  # float32 stays float32: the float32 screen
-    return x, partial.of_block(x, y, y0, k, metric, kx, ky)
+    y, check = inputs.deferred(np.asarray(yb), ky, "y", y0)  # float32 stays float32: the float32 screen
+    return x, partial.of_block(x, y, y0, k, metric, kx, ky, check_y=check)
 
 
 def _merge(a, b, k, metric):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,20 +19,32 @@ class Input:
     kind: str  # "float16", "bfloat16", "float32", "float64" or "int"
     library: str
     wrap: Any  # NumPy result -> the caller's library
+    check: Any = None  # read(check=False): raises the contract's error for a NaN or inf (deferred)
 
 
-def read(a: Any, name: str) -> Input:
-    """``a`` as a float64 matrix holding exactly its values (float16/bfloat16/ints widened)."""
+def read(a: Any, name: str, check: bool = True) -> Input:
+    """``a`` as a matrix holding exactly its values (float32 and float64 as they are, float16,
+    bfloat16 and integers widened to float64). ``check=False`` leaves a float32 or float64 input's
+    finiteness to the caller (``Input.check``): the direct screen notices such values on its way."""
     if adapters.is_torch_tensor(a):
-        return _read_torch(a, name)
+        return _read_torch(a, name, check)
     adapted = adapters.adapt(a, "nearest")
     arr = np.asarray(adapted.view.owner)
     kind = kind_of(adapted.view.dtype, name)
     _check_2d(arr.shape, name)
-    return Input(checked(arr, kind, name), kind, adapted.library, adapted.wrap)
+    values, later = _values(arr, kind, name, check)
+    return Input(values, kind, adapted.library, adapted.wrap, later)
 
 
-def _read_torch(t: Any, name: str) -> Input:
+def _values(arr: np.ndarray, kind: str, name: str, check: bool):
+    values, later = deferred(arr, kind, name)
+    if check and later is not None:
+        later()
+        later = None
+    return values, later
+
+
+def _read_torch(t: Any, name: str, check: bool) -> Input:
     import torch
 
     if t.device.type != "cpu":
@@ -43,7 +56,8 @@ def _read_torch(t: Any, name: str) -> Input:
     t = t.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()  # exact: every bfloat16 is a float32
-    return Input(checked(t.numpy(), kind, name), kind, "torch", None)
+    values, later = _values(t.numpy(), kind, name, check)
+    return Input(values, kind, "torch", None, later)
 
 
 def kind_of(dtype: str, name: str) -> str:
@@ -71,6 +85,16 @@ def checked(arr: np.ndarray, kind: str, name: str, first_row: int = 0) -> np.nda
     if arr.size and not (np.isfinite(arr.max()) and np.isfinite(arr.min())):  # NaN propagates
         _non_finite(arr, name, first_row)
     return arr
+
+
+def deferred(arr: np.ndarray, kind: str, name: str, first_row: int = 0):
+    """(values, check) for search.run: a float32 or float64 ``arr`` as it is, with ``check`` raising
+    the contract's error if it holds a NaN or inf (the direct screen notices those on its way, so
+    most searches of few queries never need the two passes); other kinds widened and checked now,
+    with ``check`` None."""
+    if kind not in ("float32", "float64"):
+        return widen(arr, kind, name, first_row), None
+    return arr, functools.partial(checked, arr, kind, name, first_row)
 
 
 def _non_finite(arr: np.ndarray, name: str, first_row: int):

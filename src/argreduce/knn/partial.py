@@ -27,18 +27,19 @@ class NearestPartial:
 
 
 def of_block(x: np.ndarray, y: np.ndarray, start: int, k: int, metric: str, kind_x: str = "float64",
-             kind_y: str = "float64") -> NearestPartial:
+             kind_y: str = "float64", check_y=None) -> NearestPartial:
     """The k best (or all, if fewer) points of the block ``y`` whose first row is ``start``.
 
     ``x`` and ``y`` hold their values exactly (float32 or float64 arrays); ``kind_x`` and ``kind_y``
     are the inputs' kinds (inputs.kind_of). They choose the screen as ar.nearest does: float32
     products when both are float32 or narrower (the search stays exact: the screen only proposes,
     its error bound keeps every possible neighbour, and the candidates are re-checked exactly).
+    ``check_y``: as search.run's (y's finiteness, when the caller has not checked it).
     """
     c = min(k, y.shape[0])
     in_range = "float64" not in (kind_x, kind_y)  # narrower floats and integers always are
     _, idx = run(x, y, c, metric, result_kind(kind_x, kind_y), screen_dtype(kind_x, kind_y), in_range,
-                 with_distances=False)
+                 with_distances=False, check_y=check_y)
     idx = np.sort(idx, axis=1)
     return NearestPartial(idx + start, y[idx].astype(np.float64))
 

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..threads import get_num_threads
-from . import exact, finish, fused, screen
+from . import direct, exact, finish, fused, screen
 from .kbest import KBest
 from .metrics import Points
 
@@ -30,7 +30,10 @@ def screen_dtype(kind_x: str, kind_y: str) -> np.dtype:
 
 
 def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dtype, in_range: bool,
-        with_distances: bool = True):
+        with_distances: bool = True, check_y=None):
+    """The (N, k) distances and indices. ``check_y``, if given, raises the contract's error for a
+    non-finite y: it is called before y is used, unless the direct screen, which notices such
+    values itself, takes the search and finds none."""
     n, m = x.shape[0], y.shape[0]
     fmt = exact.float_format(kind)
     points = Points(metric, x, y, in_range=in_range, quick=kind != "float64")
@@ -43,14 +46,23 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         active = np.flatnonzero(~zero)
     if active.size == 0:
         return dist, idx
+    queries = x[active]
+    found = None
+    if direct.applies(metric, len(active), y, np.dtype(sdt)):
+        found = direct.candidates(queries, y, min(k, m), np.dtype(sdt), get_num_threads())
+    if found is None and check_y is not None:
+        check_y()
+    if found is not None:  # few queries: the points were read once, nothing was made of them
+        best = KBest(active, k, points)
+        r, c = found
+        best.merge(r, c, *points.pair_keys(active[r], c))
+        return _finish({0: best}, range(0, 1), 1, dist, idx, metric, points, fmt, with_distances)
     parts = _point_parts(len(active), m, y.shape[1], k, np.dtype(sdt).itemsize)
     b = _block_rows(len(active), parts[0][1] - parts[0][0], y.shape[1] + 1, get_num_threads())
     starts = range(0, len(active), b)
     workers = min(get_num_threads(), len(starts))
     inner = get_num_threads() if workers == 1 else 1  # one block: the kernel splits it over the threads
     bests = {lo: KBest(active[lo : min(lo + b, len(active))], k, points) for lo in starts}
-
-    queries = x[active]
 
     def screen_part(p0: int, p1: int) -> None:  # each part of the points is a screen of its own
         scr = _make_screen(metric, queries, y[p0:p1], sdt)
@@ -67,6 +79,12 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
 
     for p0, p1 in parts:  # see _point_parts
         screen_part(p0, p1)
+
+    return _finish(bests, starts, workers, dist, idx, metric, points, fmt, with_distances)
+
+
+def _finish(bests, starts, workers, dist, idx, metric, points, fmt, with_distances):
+    """Each block's k best into ``idx`` and, if wanted, their distances rounded into ``dist``."""
 
     def finish_block(lo: int) -> None:
         best = bests[lo]

@@ -49,6 +49,9 @@ class Source:
     ``decodes``: the reader does real work per block (decompressing, parsing), worth overlapping with
     the reduction on a second thread. Plain reads of a file are not: the kernel's read-ahead already
     overlaps the disk with the reduction, and a hand-over between threads per block costs CPU.
+    ``read_buffers``: how many buffers a reader that reuses them rotates through; a caller that
+    reads a plain file on a prefetching thread anyway (a reduction heavy enough that the kernel's
+    read-ahead falls behind) sets BUFFERS_IN_FLIGHT before ``make_blocks``.
     """
 
     name: str
@@ -60,6 +63,7 @@ class Source:
     decodes: bool = True
     labels: dict[str, list[str]] = field(default_factory=dict)
     rows_seen: int = 0
+    read_buffers: int = 1
     #: Tables whose columns have no common type that holds them all exactly: one 1-D source per
     #: column, each in its own type, for a reduction that compares values within columns only.
     by_column: Callable[[], list[Source]] | None = None

@@ -49,9 +49,10 @@ def open_npy(path: str, chunk_bytes: int) -> Source:
     def blocks() -> Iterator[Block]:
         try:
             yield from raw_blocks(f, name, header.data_offset, header.shape, header.dtype,
-                                  header.fortran_order, chunk_bytes)
+                                  header.fortran_order, chunk_bytes, source.read_buffers)
         finally:
             if path != "-":
                 f.close()
 
-    return Source(name, header.shape, header.dtype, header.nbytes, blocks, decodes=False)
+    source = Source(name, header.shape, header.dtype, header.nbytes, blocks, decodes=False)
+    return source

@@ -93,9 +93,11 @@ def open_safetensors(path: str, key: str | None, chunk_bytes: int) -> Source:
     def blocks() -> Iterator[Block]:
         try:
             f.seek(data_start + begin)
-            yield from raw_blocks(f, name, data_start + begin, shape, dtype, False, chunk_bytes)
+            yield from raw_blocks(f, name, data_start + begin, shape, dtype, False, chunk_bytes,
+                                  source.read_buffers)
         finally:
             f.close()
 
     bf16 = core if core == "bfloat16" else None
-    return Source(name, shape, dtype, end - begin, blocks, reinterpret=bf16, decodes=False)
+    source = Source(name, shape, dtype, end - begin, blocks, reinterpret=bf16, decodes=False)
+    return source
