@@ -131,3 +131,13 @@ def test_nearest_equals_the_reference_at_small_d(dtype, d, kind, n_threads, monk
     for k in (1, 3, 12):
         got = ar.nearest(x, y, k)
         assert got.indices.tolist() == reference(x, y, k, "sqeuclidean")[0]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_core_with_no_factors(dtype):
+    """The core called directly with d' = 0 (nearest() rejects d = 0 before): every cost is 0, so
+    every pair is within the bound of the k-th; nothing is read past the empty panels."""
+    ys = np.zeros((37, 0), dtype=dtype)
+    rows, cols = fused.candidates(np.zeros((5, 0), dtype=dtype), fused.pack(ys), 37, np.zeros(5), 3, 2)
+    got = sorted(zip(rows.tolist(), cols.tolist(), strict=True))
+    assert got == [(q, j) for q in range(5) for j in range(37)]

@@ -116,13 +116,13 @@ static inline void tile_costs(const Sweep<T>& s, const T* __restrict a, int64_t 
     constexpr int W = kWidth<T>;
     const int64_t dp = DP > 0 ? DP : s.dp;
     const T* __restrict b = s.panels + p * dp * W;
-    auto step = [&](int64_t l) __attribute__((always_inline)) {
+    auto step = [&](int64_t l, auto first) __attribute__((always_inline)) {
         const Vec<T> b0 = load<T>(b + l * W), b1 = load<T>(b + l * W + L);
         const T* al = a + l * kMR;
 #pragma GCC unroll 16
         for (int r = 0; r < kMR; ++r) {
             const Vec<T> x = broadcast<T>(al[r]);
-            if (l == 0) {  // a product, not a multiply-add onto zero: no register copies for it
+            if constexpr (decltype(first)::value) {  // a product, not a multiply-add onto zero
                 acc0[r] = x * b0;
                 acc1[r] = x * b1;
             } else {
@@ -131,13 +131,17 @@ static inline void tile_costs(const Sweep<T>& s, const T* __restrict a, int64_t 
             }
         }
     };
-    if constexpr (DP > 0) {
-#pragma GCC unroll 16
-        for (int l = 0; l < DP; ++l) step(l);
-    } else {
+    if (DP == 0 && dp == 0) {  // no factors (the core called directly): every cost is 0
 #pragma GCC unroll 16
         for (int r = 0; r < kMR; ++r) acc0[r] = acc1[r] = Vec<T>{};
-        for (int64_t l = 0; l < dp; ++l) step(l);
+        return;
+    }
+    step(0, std::true_type{});
+    if constexpr (DP > 0) {
+#pragma GCC unroll 16
+        for (int l = 1; l < DP; ++l) step(l, std::false_type{});
+    } else {
+        for (int64_t l = 1; l < dp; ++l) step(l, std::false_type{});
     }
 }
 
