@@ -103,7 +103,10 @@ def run_pass(kind: str, path: Path, queries: Path, want: dict, drop: bool) -> di
     return {"kind": kind, "seconds": seconds, "peak": peak, "dropped": dropped, "right": got == want[kind]}
 
 
-PASSES = ["cat", "top", "top", "cat", "cat", "top", "cat", "nearest", "nearest", "cat"]
+#: (pass, the command whose group it belongs to): each command is compared with the cat passes of
+#: its own group, which run next to it.
+PASSES = [("cat", "top"), ("top", "top"), ("top", "top"), ("cat", "top"), ("cat", "top"), ("top", "top"),
+          ("cat", "nearest"), ("nearest", "nearest"), ("nearest", "nearest"), ("cat", "nearest")]
 LABELS = {"cat": "`cat FILE > /dev/null`", "top": f"`argreduce FILE --top {TOP}`",
           "nearest": "`argreduce nearest QUERIES FILE`"}
 
@@ -121,8 +124,10 @@ def file_part(args) -> tuple[list[str], dict]:
         want = write_points(path, queries, args.gb)
         size = path.stat().st_size
         print(f"wrote {size / 1e9:.1f} GB in {time.perf_counter() - t:.0f} s", flush=True)
-        for kind in PASSES:
-            passes.append(run_pass(kind, path, queries, want, not args.keep_cache))
+        for kind, group in PASSES:
+            if group not in args.commands:
+                continue
+            passes.append(run_pass(kind, path, queries, want, not args.keep_cache) | {"group": group})
             print(passes[-1], f"{size / 2**30 / passes[-1]['seconds']:.3f} GiB/s", flush=True)
     finally:
         path.unlink(missing_ok=True)
@@ -133,16 +138,16 @@ def file_part(args) -> tuple[list[str], dict]:
 def file_report(args, size: int, rows: int, passes: list[dict]) -> list[str]:
     gib, ram = size / 2**30, mem_total_gib()
     seconds = {k: [p["seconds"] for p in passes if p["kind"] == k] for k in LABELS}
-    rate = {k: gib * len(s) / sum(s) for k, s in seconds.items()}  # pooled over the passes
+    rate = {k: gib * len(s) / sum(s) for k, s in seconds.items() if s}  # pooled over the passes
     # each command against the cat passes next to it (the disk's fast/slow alternation is slow drift)
-    cat_top = [p["seconds"] for p in passes[:6] if p["kind"] == "cat"]
-    cat_near = [p["seconds"] for p in passes[6:] if p["kind"] == "cat"]
-    near_rate = {"top": gib * len(cat_top) / sum(cat_top), "nearest": gib * len(cat_near) / sum(cat_near)}
+    cats = {g: [p["seconds"] for p in passes if p["kind"] == "cat" and p["group"] == g]
+            for g in args.commands}
+    near_rate = {g: gib * len(c) / sum(c) for g, c in cats.items()}
     dropped = all(p["dropped"] for p in passes)
     lines = [
         "## Big data: `--top 10` and `nearest` on a file bigger than memory, 16 x 10M in memory",
         "",
-        f"`bench/bench_bigfile.py --gb {args.gb:g} --dir {args.dir}`, "
+        f"`bench/bench_bigfile.py --gb {args.gb:g} --dir {args.dir} --commands {' '.join(args.commands)}`, "
         f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; "
         f"{os.cpu_count()} CPUs, {ram:.1f} GiB RAM, shared with other jobs (load average at the end "
         f"{load_average()}); the commands' defaults: `--top` on 1 thread in 8 MiB blocks, `nearest` on "
@@ -163,7 +168,7 @@ def file_report(args, size: int, rows: int, passes: list[dict]) -> list[str]:
         right = ("planted answer" if p["right"] else "WRONG") if "right" in p else ""
         lines.append(f"| {i + 1} | {LABELS[p['kind']]} | {p['seconds']:.1f} s | "
                      f"{gib / p['seconds']:.3f} GiB/s | {peak} | {right} |")
-    for kind in ("top", "nearest"):
+    for kind in args.commands:
         peak = max(p["peak"] for p in passes if p["kind"] == kind)
         lines.append("")
         lines.append(f"- **{LABELS[kind]}: {rate[kind]:.3f} GiB/s = "
@@ -232,6 +237,8 @@ def main(argv=None) -> int:
     p.add_argument("--skip-file", action="store_true", help="only the in-memory workload")
     p.add_argument("--keep-cache", action="store_true", help="do not drop the page cache (smoke runs)")
     p.add_argument("--skip-memory", action="store_true", help="only the file")
+    p.add_argument("--commands", nargs="+", choices=("top", "nearest"), default=["top", "nearest"],
+                   help="the commands timed on the file, each with its cat passes (default both)")
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / "bigfile.md"))
     args = p.parse_args(argv)
     lines: list[str] = []
