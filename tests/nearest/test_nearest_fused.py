@@ -16,6 +16,12 @@ from argreduce.knn import direct, fused, screen, search
 METRICS = ["sqeuclidean", "euclidean", "cosine", "dot"]
 
 
+@pytest.fixture(autouse=True)
+def fused_only(monkeypatch):
+    """Few queries go to the direct screen (test_nearest_direct.py): here every search is fused."""
+    monkeypatch.setattr(direct, "MAX_QUERIES", 0)
+
+
 @pytest.fixture
 def screened_calls(monkeypatch):
     """Every call of the fused kernel: (rows in the block, k, threads)."""

@@ -151,9 +151,14 @@ def _gamma(n: int) -> float:
 
 
 def _in_range(a: np.ndarray, lo: float, hi: float) -> bool:
-    m = np.abs(a)
-    nz = m[m != 0]
-    return nz.size == 0 or (float(nz.min()) >= lo and float(nz.max()) <= hi)
+    """Every nonzero |value| within [lo, hi]; row chunks, so the scratch stays small for any input."""
+    step = max(1, _PAIR_CHUNK // max(1, a.shape[1]))
+    for r in range(0, a.shape[0], step):
+        m = np.abs(a[r : r + step])
+        nz = m[m != 0]
+        if nz.size and not (float(nz.min()) >= lo and float(nz.max()) <= hi):
+            return False
+    return True
 
 
 def _dd_rows(fn, a, b):
