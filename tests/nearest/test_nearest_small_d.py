@@ -15,9 +15,15 @@ from nearest_reference import reference
 
 import argreduce as ar
 from argreduce import threads
-from argreduce.knn import fused, screen
+from argreduce.knn import direct, fused, screen
 
 DTYPES = [np.float32, np.float64]
+
+
+@pytest.fixture(autouse=True)
+def fused_only(monkeypatch):
+    """Few queries go to the direct screen (test_nearest_direct.py): here every search is fused."""
+    monkeypatch.setattr(direct, "MAX_QUERIES", 0)
 
 
 def exact_squared_distances(x: np.ndarray, y: np.ndarray) -> np.ndarray:
