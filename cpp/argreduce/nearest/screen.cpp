@@ -22,7 +22,7 @@ namespace {
 
 constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries: read once per chunk
 constexpr int64_t kChunkBytes = int64_t(256) << 10;  // a chunk of point panels: stays in L2
-constexpr int64_t kChunkPanels = 16;                 // and its costs, MR x 16 panels, stay in L1
+constexpr int64_t kChunkPanels = 16;                 // and at most 16 panels of it
 constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
 constexpr int64_t kSplitQueries = 8;                 // micro-panels per thread before queries are split
 
@@ -38,8 +38,8 @@ struct Task {
     int64_t block = 0, range = 0;
     int64_t q_begin = 0, nq = 0, k = 0;
     const double* B = nullptr;
-    std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (k = 1: the minimum)
-    std::vector<int64_t> count;
+    std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (kernel.hpp keeps it)
+    std::vector<int64_t> count;  // k each: the heap starts full of +inf, which the merge passes over
     std::vector<T> thr;
     std::vector<Hit<T>> hits;
     size_t compact_at = 4096;
@@ -47,22 +47,6 @@ struct Task {
     void emit(int64_t q, int64_t j, T g) {
         hits.push_back({static_cast<int32_t>(q), g, j});
         if (hits.size() >= compact_at) compact();
-    }
-
-    void rank(int64_t q, T g) {
-        T* h = heap.data() + q * k;
-        int64_t& c = count[q];
-        if (c < k) {
-            h[c++] = g;
-            std::push_heap(h, h + c);
-        } else if (g < h[0]) {
-            std::pop_heap(h, h + k);
-            h[k - 1] = g;
-            std::push_heap(h, h + k);
-        } else {
-            return;
-        }
-        if (c == k) thr[q] = threshold<T>(h[0], B[q_begin + q]);
     }
 
     // Drops the hits that the thresholds have since passed by: keeps memory near the final count.
@@ -114,11 +98,9 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     auto run_task = [&](Task<T>& t) {
         std::vector<T> packed(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
         fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, packed.data());
-        std::vector<T> buffer(static_cast<size_t>(mr * (chunk * width + width)));  // kernel.hpp pads rows
         Sweep<T> s{packed.data(), t.nq, r.panels, r.m, t.range * per_range,
-                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, buffer.data(), t.thr.data(),
-                   t.heap.data(), r.B + t.q_begin,
-                   [](void* ctx, int64_t q, T g) { static_cast<Task<T>*>(ctx)->rank(q, g); },
+                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, t.thr.data(), t.heap.data(),
+                   r.B + t.q_begin,
                    [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
         if (s.p0 < s.p1) fns.sweep(s);
     };
@@ -139,7 +121,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             t.k = k;
             t.B = r.B;
             t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
-            t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
+            t.count.assign(static_cast<size_t>(t.nq), k);
             t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
             run_task(t);
         }
