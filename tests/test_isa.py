@@ -26,6 +26,7 @@ SUITES = [
     "test_topk_network.py::test_network_matches_the_stable_reference",
     "test_isa.py::test_the_pinned_isa_is_in_use",
     "nearest/test_nearest_fused.py",
+    "nearest/test_nearest_small_d.py",
     "nearest/test_nearest_direct.py",
     "nearest/test_nearest_refine.py",
 ]

@@ -1,17 +1,22 @@
 // The screen's register-blocked kernel (BLIS style), compiled once per instruction set: MR queries
 // by two vectors of points, the MR x 2 accumulators in registers; each step broadcasts one factor
-// of each query and multiply-adds it with the point panel's two vectors. A chunk's costs go to an
-// L1 buffer, where each query's row is reduced to its minimum with vector instructions: only a row
-// whose minimum is under the query's threshold is looked at further (rare once it has settled).
+// of each query and multiply-adds it with the point panel's two vectors. The finished tile is
+// compared with the queries' thresholds in registers (one test for the whole tile): only a tile
+// with some cost at or under its query's threshold (rare once the thresholds have settled) is
+// looked at further, row by row, through bit masks of its lanes.
 //
 // Rounding: each cost is one chain of dp multiply-adds (fused where the instruction set has FMA and
-// the compiler contracts, separate otherwise), in the order l = 0, 1, ..., dp - 1. screen.py's bound
-// holds for any order and for fused or separate operations (gamma_{d'} of the absolute products).
+// the compiler contracts, separate otherwise), in the order l = 0, 1, ..., dp - 1; the first is a
+// plain product (the same value as a multiply-add onto zero, up to the sign of a zero). screen.py's
+// bound holds for any order and for fused or separate operations (gamma_{d'} of the absolute
+// products). Small dp (d <= 8 plus the norm column) gets a kernel each with the loop unrolled, the
+// same chain: which kernel runs depends on dp alone, never on threads or blocking.
 // Included by fill_table.inc, inside nothing: it opens the per-ISA namespace itself.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <cstring>
 #include <type_traits>
 
 #include "../kernels/simd.hpp"
@@ -55,117 +60,196 @@ static void pack_panels(const T* rows, int64_t n, int64_t dp, T* out) {
     }
 }
 
-// The costs of one micro-panel (MR queries) against the panels [p0, p1), into the buffer: row r
-// of the micro-panel at buffer + r * stride, panel after panel.
+// Bit i set where lane i of v is at most t (false for NaN): one compare into a mask register with
+// AVX-512, a compare and a sign-bit gather otherwise.
 template <class T>
-static inline void micro_panel_costs(const Sweep<T>& s, int64_t q0, int64_t p0, int64_t p1, int64_t stride) {
+static inline uint32_t lanes_at_most(Vec<T> v, Vec<T> t) {
+#if defined(__AVX512F__) && ARGREDUCE_VECTOR_BYTES == 64
+    if constexpr (sizeof(T) == 4) {
+        __m512 a, b;
+        std::memcpy(&a, &v, sizeof(a));
+        std::memcpy(&b, &t, sizeof(b));
+        return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ);
+    } else {
+        __m512d a, b;
+        std::memcpy(&a, &v, sizeof(a));
+        std::memcpy(&b, &t, sizeof(b));
+        return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ);
+    }
+#elif defined(__AVX__) && ARGREDUCE_VECTOR_BYTES == 32
+    if constexpr (sizeof(T) == 4) {
+        __m256 a, b;
+        std::memcpy(&a, &v, sizeof(a));
+        std::memcpy(&b, &t, sizeof(b));
+        return static_cast<uint32_t>(_mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LE_OQ)));
+    } else {
+        __m256d a, b;
+        std::memcpy(&a, &v, sizeof(a));
+        std::memcpy(&b, &t, sizeof(b));
+        return static_cast<uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(a, b, _CMP_LE_OQ)));
+    }
+#elif defined(__SSE2__) && ARGREDUCE_VECTOR_BYTES == 16
+    if constexpr (sizeof(T) == 4) {
+        __m128 a, b;
+        std::memcpy(&a, &v, sizeof(a));
+        std::memcpy(&b, &t, sizeof(b));
+        return static_cast<uint32_t>(_mm_movemask_ps(_mm_cmple_ps(a, b)));
+    } else {
+        __m128d a, b;
+        std::memcpy(&a, &v, sizeof(a));
+        std::memcpy(&b, &t, sizeof(b));
+        return static_cast<uint32_t>(_mm_movemask_pd(_mm_cmple_pd(a, b)));
+    }
+#else
+    uint32_t bits = 0;
+    for (int i = 0; i < kLanes<T>; ++i) bits |= static_cast<uint32_t>(v[i] <= t[i]) << i;
+    return bits;
+#endif
+}
+
+// One micro-panel (MR queries) against point panel p: the MR x 2 vectors of costs, in registers.
+// DP > 0: the factor count known at compile time (the loop unrolled); 0: read at run time.
+template <class T, int DP>
+static inline void tile_costs(const Sweep<T>& s, const T* __restrict a, int64_t p, Vec<T> (&acc0)[kMR],
+                              Vec<T> (&acc1)[kMR]) {
     constexpr int L = kLanes<T>;
     constexpr int W = kWidth<T>;
-    const int64_t dp = s.dp;
-    const T* __restrict a = s.queries + q0 * dp;
-    for (int64_t p = p0; p < p1; ++p) {
-        const T* __restrict b = s.panels + p * dp * W;
-        Vec<T> acc0[kMR], acc1[kMR];
+    const int64_t dp = DP > 0 ? DP : s.dp;
+    const T* __restrict b = s.panels + p * dp * W;
+    auto step = [&](int64_t l, auto first) __attribute__((always_inline)) {
+        const Vec<T> b0 = load<T>(b + l * W), b1 = load<T>(b + l * W + L);
+        const T* al = a + l * kMR;
 #pragma GCC unroll 16
-        for (int r = 0; r < kMR; ++r) acc0[r] = acc1[r] = Vec<T>{};
-        for (int64_t l = 0; l < dp; ++l) {
-            const Vec<T> b0 = load<T>(b + l * W), b1 = load<T>(b + l * W + L);
-            const T* al = a + l * kMR;
-#pragma GCC unroll 16
-            for (int r = 0; r < kMR; ++r) {
-                const Vec<T> x = broadcast<T>(al[r]);
+        for (int r = 0; r < kMR; ++r) {
+            const Vec<T> x = broadcast<T>(al[r]);
+            if constexpr (decltype(first)::value) {  // a product, not a multiply-add onto zero
+                acc0[r] = x * b0;
+                acc1[r] = x * b1;
+            } else {
                 acc0[r] += x * b0;
                 acc1[r] += x * b1;
             }
         }
-        T* out = s.buffer + (p - p0) * W;
+    };
+    if (DP == 0 && dp == 0) {  // no factors (the core called directly): every cost is 0
 #pragma GCC unroll 16
-        for (int r = 0; r < kMR; ++r) {
-            store<T>(out + r * stride, acc0[r]);
-            store<T>(out + r * stride + L, acc1[r]);
-        }
+        for (int r = 0; r < kMR; ++r) acc0[r] = acc1[r] = Vec<T>{};
+        return;
     }
-}
-
-// Whether any lane of a comparison's result is set: an OR tree over the lanes (simd.hpp's any()
-// goes through eight 64-bit words, several times the instructions on 64-byte vectors).
-template <int N, class K>
-static inline Vec<K> or_lanes(Vec<K> v) {
-    if constexpr (N > 1) {
-        v = or_lanes<N / 2, K>(v);
-        return v | swap_lanes<N / 2, K>(v);
+    step(0, std::true_type{});
+    if constexpr (DP > 0) {
+#pragma GCC unroll 16
+        for (int l = 1; l < DP; ++l) step(l, std::false_type{});
     } else {
-        return v;
+        for (int64_t l = 1; l < dp; ++l) step(l, std::false_type{});
     }
 }
 
+// Whether some cost of the tile is at most its query's threshold t[r], tested in registers: each
+// row's costs minus t[r] (whose sign is that of the exact difference: no false "above" even under
+// flush-to-zero, where a tiny difference becomes 0 and still passes), their minimum over the rows,
+// one comparison. Rows past the block's last query have t = -inf and never pass.
 template <class T>
-static inline bool any_set(Vec<Lane<T>> mask) { return or_lanes<kLanes<T>, Lane<T>>(mask)[0] != 0; }
-
-// Whether any of the four vectors at row[i .. i + 4L) is at most t: one mask test for four compares.
-template <class T>
-static inline bool any_at_most(const T* row, T t) {
-    constexpr int L = kLanes<T>;
-    const Vec<T> tv = broadcast<T>(t);
-    return any_set<T>((load<T>(row) <= tv) | (load<T>(row + L) <= tv) | (load<T>(row + 2 * L) <= tv) |
-                        (load<T>(row + 3 * L) <= tv));
+static inline bool tile_passes(const Vec<T> (&acc0)[kMR], const Vec<T> (&acc1)[kMR], const T (&t)[kMR]) {
+    Vec<T> lo0 = vmin<T>(acc0[0], acc1[0]) - broadcast<T>(t[0]);
+    Vec<T> lo1 = vmin<T>(acc0[1], acc1[1]) - broadcast<T>(t[1]);  // two chains: latency
+#pragma GCC unroll 16
+    for (int r = 2; r < kMR; r += 2) {
+        lo0 = vmin<T>(lo0, vmin<T>(acc0[r], acc1[r]) - broadcast<T>(t[r]));
+        lo1 = vmin<T>(lo1, vmin<T>(acc0[r + 1], acc1[r + 1]) - broadcast<T>(t[r + 1]));
+    }
+    return lanes_at_most<T>(vmin<T>(lo0, lo1), Vec<T>{}) != 0;
 }
 
-// Query q's n costs of points j0, j0 + 1, ...: ranked, then the pairs under the threshold emitted.
+// Puts c in place of the largest of the k costs of heap h (a max-heap), sifting it down.
 template <class T>
-static inline void select_row(const Sweep<T>& s, int64_t q, const T* row, int64_t n, int64_t j0) {
-    constexpr int L = kLanes<T>;
-    constexpr int G = 4 * L;  // costs per mask test
-    const int64_t nv = n / L * L, ng = n / G * G;
-    Vec<T> m0 = broadcast<T>(std::numeric_limits<T>::infinity()), m1 = m0;  // two chains: latency
+static inline void replace_top(T* h, int64_t k, T c) {
     int64_t i = 0;
-    for (; i + 2 * L <= nv; i += 2 * L) {
-        m0 = vmin<T>(m0, load<T>(row + i));
-        m1 = vmin<T>(m1, load<T>(row + i + L));
+    for (;;) {
+        int64_t m = 2 * i + 1;
+        if (m >= k) break;
+        if (m + 1 < k && h[m] < h[m + 1]) ++m;
+        if (!(c < h[m])) break;
+        h[i] = h[m];
+        i = m;
     }
-    if (i < nv) m0 = vmin<T>(m0, load<T>(row + i));
-    T mn = segment_min<L, T>(vmin<T>(m0, m1))[0];
-    for (int64_t w = nv; w < n; ++w) mn = row[w] < mn ? row[w] : mn;
-    if (!(mn <= s.thr[q])) return;  // the common case once the threshold has settled
-    if (s.k == 1) {
-        if (mn < s.best[q]) {
-            s.best[q] = mn;
-            s.thr[q] = nearest::threshold<T>(mn, s.B[q]);
+    h[i] = c;
+}
+
+// A tile that passed: each row's lanes at or under its threshold as a bit mask (only the first n
+// points of the panel are real). The query's heap of its k smallest costs takes those below its
+// largest, the threshold follows the new largest, and the pairs still under the lowered threshold
+// are emitted (a pair above it cannot pass the final threshold, which is lower still).
+template <class T>
+static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&acc0)[kMR],
+                      const Vec<T> (&acc1)[kMR], T (&t)[kMR], int64_t j0, int64_t n) {
+    constexpr int L = kLanes<T>;
+    static_assert(2 * L <= 64, "a row's lanes fit one 64-bit mask");
+    const uint64_t real = n >= 2 * L ? ~uint64_t(0) >> (64 - 2 * L) : (uint64_t(1) << n) - 1;
+    const int64_t k = s.k;
+    alignas(64) T row[2 * L];
+    for (int r = 0; r < rows; ++r) {
+        const Vec<T> tv = broadcast<T>(t[r]);
+        const uint64_t bits =
+            (lanes_at_most<T>(acc0[r], tv) | uint64_t(lanes_at_most<T>(acc1[r], tv)) << L) & real;
+        if (!bits) continue;
+        store<T>(row, acc0[r]);
+        store<T>(row + L, acc1[r]);
+        const int64_t q = q0 + r;
+        T* h = s.heap + q * k;
+        const T top = h[0];
+        for (uint64_t b = bits; b; b &= b - 1) {
+            const T c = row[__builtin_ctzll(b)];
+            if (c < h[0]) replace_top<T>(h, k, c);
         }
-    } else {
-        for (int64_t g = 0; g < n; g += G)  // thr[q] falls as rank() fills the heap
-            if (g >= ng || any_at_most<T>(row + g, s.thr[q]))
-                for (int64_t w = g, e = std::min(n, g + G); w < e; ++w)
-                    if (row[w] <= s.thr[q]) s.rank(s.ctx, q, row[w]);
-    }
-    const T t = s.thr[q];
-    for (int64_t g = 0; g < n; g += G) {
-        if (g < ng && !any_at_most<T>(row + g, t)) continue;
-        for (int64_t v = g, e = std::min(n, g + G); v < e; v += L) {
-            if (v + L <= nv && !any_set<T>(load<T>(row + v) <= broadcast<T>(t))) continue;
-            for (int64_t w = v, we = std::min(e, v + L); w < we; ++w)
-                if (row[w] <= t) s.emit(s.ctx, q, j0 + w, row[w]);
+        if (h[0] < top) s.thr[q] = nearest::threshold<T>(h[0], s.B[q]);
+        t[r] = s.thr[q];
+        for (uint64_t b = bits; b; b &= b - 1) {
+            const int i = __builtin_ctzll(b);
+            if (row[i] <= t[r]) s.emit(s.ctx, q, j0 + i, row[i]);
         }
     }
 }
 
-// The panels of the task's first chunk (no chunk is longer).
-template <class T>
-static inline int64_t c1_max(const Sweep<T>& s) { return std::min(s.p1, s.p0 + s.chunk); }
-
-// Chunks of panels that stay in L2 while every micro-panel of the block sweeps them.
-template <class T>
-static void sweep(const Sweep<T>& s) {
+// Chunks of panels that stay in L2 while every micro-panel of the block sweeps them; each tile of
+// MR queries x W points is computed and tested in registers.
+template <class T, int DP>
+static void sweep_dp(const Sweep<T>& s) {
+    static_assert(kMR % 2 == 0, "tile_passes takes the rows two at a time");
     constexpr int W = kWidth<T>;
-    const int64_t stride = (c1_max(s) - s.p0) * W + kLanes<T>;  // one vector more: rows not 2^k apart
+    const int64_t dp = DP > 0 ? DP : s.dp;
+    T t[kMR];
     for (int64_t c0 = s.p0; c0 < s.p1; c0 += s.chunk) {
         const int64_t c1 = std::min(s.p1, c0 + s.chunk);
-        const int64_t n = std::min((c1 - c0) * W, s.m - c0 * W);  // the last panel's padding left out
         for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) {
-            micro_panel_costs<T>(s, q0, c0, c1, stride);
-            const int64_t rows = std::min<int64_t>(kMR, s.nq - q0);
-            for (int64_t r = 0; r < rows; ++r) select_row<T>(s, q0 + r, s.buffer + r * stride, n, c0 * W);
+            const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q0));
+            for (int r = 0; r < kMR; ++r) t[r] = r < rows ? s.thr[q0 + r] : -std::numeric_limits<T>::infinity();
+            const T* a = s.queries + q0 * dp;
+            for (int64_t p = c0; p < c1; ++p) {
+                Vec<T> acc0[kMR], acc1[kMR];
+                tile_costs<T, DP>(s, a, p, acc0, acc1);
+                if (tile_passes<T>(acc0, acc1, t))
+                    take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+            }
         }
+    }
+}
+
+// Small factor counts (d <= 8 plus the norm column) get a kernel each, their loop unrolled: there
+// the loop's overhead would cost as much as its few multiply-adds.
+template <class T>
+static void sweep(const Sweep<T>& s) {
+    switch (s.dp) {
+        case 1: return sweep_dp<T, 1>(s);
+        case 2: return sweep_dp<T, 2>(s);
+        case 3: return sweep_dp<T, 3>(s);
+        case 4: return sweep_dp<T, 4>(s);
+        case 5: return sweep_dp<T, 5>(s);
+        case 6: return sweep_dp<T, 6>(s);
+        case 7: return sweep_dp<T, 7>(s);
+        case 8: return sweep_dp<T, 8>(s);
+        case 9: return sweep_dp<T, 9>(s);
+        default: return sweep_dp<T, 0>(s);
     }
 }
 

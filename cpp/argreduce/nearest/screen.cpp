@@ -41,8 +41,8 @@ struct Task {
     const double* B = nullptr;  // the block's bounds: B[q] for query q_begin + q
     double largest = 0;         // QueryFactors: the block's largest squared norm (NaN: not finite)
     std::vector<double> own_B;  // ... when the task made them (QueryFactors)
-    std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (k = 1: the minimum)
-    std::vector<int64_t> count;
+    std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (kernel.hpp keeps it)
+    std::vector<int64_t> count;  // k each: the heap starts full of +inf, which the merge passes over
     std::vector<T> thr;
     std::vector<Hit<T>> hits;
     size_t compact_at = 4096;
@@ -50,22 +50,6 @@ struct Task {
     void emit(int64_t q, int64_t j, T g) {
         hits.push_back({static_cast<int32_t>(q), g, j});
         if (hits.size() >= compact_at) compact();
-    }
-
-    void rank(int64_t q, T g) {
-        T* h = heap.data() + q * k;
-        int64_t& c = count[q];
-        if (c < k) {
-            h[c++] = g;
-            std::push_heap(h, h + c);
-        } else if (g < h[0]) {
-            std::pop_heap(h, h + k);
-            h[k - 1] = g;
-            std::push_heap(h, h + k);
-        } else {
-            return;
-        }
-        if (c == k) thr[q] = threshold<T>(h[0], B[q]);
     }
 
     // Drops the hits that the thresholds have since passed by: keeps memory near the final count.
@@ -123,7 +107,7 @@ double make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T*
 // A worker's buffers, kept from one task to the next.
 template <class T>
 struct Scratch {
-    std::vector<T> made, packed, buffer, final_thr, pooled;
+    std::vector<T> made, packed, final_thr, pooled;
     std::vector<int64_t> start, cand, at;
     std::vector<Keyed> keyed;
 };
@@ -267,7 +251,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         t.nq = std::min(mc, r.n - t.q_begin);
         t.k = k;
         t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
-        t.count.assign(static_cast<size_t>(t.nq), k == 1 ? 1 : 0);  // k = 1: the kernel keeps the minimum
+        t.count.assign(static_cast<size_t>(t.nq), k);
         t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
         const T* xs = r.xs ? r.xs + t.q_begin * r.dp : nullptr;
         if (r.factors) {
@@ -281,11 +265,8 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         }
         sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
         fns.pack_queries(xs, t.nq, r.dp, sc.packed.data());
-        sc.buffer.resize(static_cast<size_t>(mr * (chunk * width + width)));  // kernel.hpp pads rows
         Sweep<T> s{sc.packed.data(), t.nq, r.panels, r.m, t.range * per_range,
-                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, sc.buffer.data(), t.thr.data(),
-                   t.heap.data(), t.B,
-                   [](void* ctx, int64_t q, T g) { static_cast<Task<T>*>(ctx)->rank(q, g); },
+                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, t.thr.data(), t.heap.data(), t.B,
                    [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
         if (s.p0 < s.p1) fns.sweep(s);
         if (ranges == 1) finish_block(t.block, sc);  // its thresholds are final: while its data are warm

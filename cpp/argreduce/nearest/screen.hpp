@@ -33,11 +33,10 @@ static inline T threshold(T kth, double B) {
 }
 
 // What the per-instruction-set code (kernel.hpp) is handed for one task: a block of queries packed
-// into micro-panels, a range of point panels, and the block's running state. For each chunk of
-// panels and micro-panel it computes the costs into `buffer`, then, per query, ranks the costs
-// under the threshold (k = 1: the running minimum `best`, kept here; k > 1: `rank`, which keeps a
-// heap and lowers thr) and only then emits the pairs under the lowered threshold: a pair above it
-// cannot pass the final threshold, which is lower still.
+// into micro-panels, a range of point panels, and the block's running state. It computes each tile
+// of costs in registers; per query, the costs under the threshold go into the query's heap of its
+// k smallest (thr follows the heap's largest) and only then are the pairs under the lowered
+// threshold emitted: a pair above it cannot pass the final threshold, which is lower still.
 template <class T>
 struct Sweep {
     const T* queries;  // nq rounded up to MR queries: micro-panel r holds dp x MR values, l-major
@@ -46,13 +45,11 @@ struct Sweep {
     int64_t m;         // points (the rest of the last panel is padding)
     int64_t p0, p1;    // the panels this task sweeps
     int64_t dp;        // factors per vector
-    int64_t chunk;     // panels per chunk: the chunk stays in L2, its costs (MR x chunk x W) in L1
+    int64_t chunk;     // panels per chunk: the chunk stays in L1/L2 while the block sweeps it
     int64_t k;
-    T* buffer;         // MR x chunk x W costs
     T* thr;            // per query: a cost above it cannot be among the k best
-    T* best;           // per query, k = 1: the smallest cost so far
+    T* heap;           // per query: its k smallest costs so far, a max-heap, +inf until filled
     const double* B;   // per query bound
-    void (*rank)(void* ctx, int64_t q, T g);             // k > 1: a cost under thr[q]
     void (*emit)(void* ctx, int64_t q, int64_t j, T g);  // a candidate pair
     void* ctx;
 };
