@@ -28,6 +28,7 @@ SUITES = [
     "nearest/test_nearest_fused.py",
     "nearest/test_nearest_small_d.py",
     "nearest/test_nearest_direct.py",
+    "nearest/test_nearest_refine.py",
 ]
 
 

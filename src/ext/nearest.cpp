@@ -7,6 +7,7 @@
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/tuple.h>
 
+#include <type_traits>
 #include <tuple>
 #include <vector>
 
@@ -43,8 +44,8 @@ void pack_points(Matrix<T> ys, nb::ndarray<T, nb::ndim<1>, nb::c_contig, nb::dev
 }
 
 template <class T>
-std::pair<Int64Result, Int64Result> screen(Matrix<T> xs, Flat<T> panels, int64_t m, Flat<double> B, int64_t k,
-                                           int threads) {
+argreduce::nearest::ScreenRequest<T> screen_request(Matrix<T> xs, Flat<T> panels, int64_t m, Flat<double> B,
+                                                    int64_t k, int threads) {
     const auto& fns = argreduce::nearest::screen_fns<T>();
     const int64_t n = static_cast<int64_t>(xs.shape(0)), dp = static_cast<int64_t>(xs.shape(1));
     if (m < 1 || k < 1 || k > m) throw nb::value_error("argreduce core: k or the point count out of range");
@@ -52,11 +53,15 @@ std::pair<Int64Result, Int64Result> screen(Matrix<T> xs, Flat<T> panels, int64_t
     if (static_cast<int64_t>(panels.shape(0)) != want)
         throw nb::value_error("argreduce core: packed points do not match m and d (packed by another ISA?)");
     if (static_cast<int64_t>(B.shape(0)) != n) throw nb::value_error("argreduce core: one bound per query");
-    argreduce::nearest::ScreenRequest<T> r{xs.data(), n, panels.data(), m, dp, B.data(), k, threads < 1 ? 1 : threads,
-                                           [] {
-                                               nb::gil_scoped_acquire acquire;
-                                               return PyErr_CheckSignals() != 0;
-                                           }};
+    return {xs.data(), n, panels.data(), m, dp, B.data(), k, threads < 1 ? 1 : threads,
+            [] {
+                nb::gil_scoped_acquire acquire;
+                return PyErr_CheckSignals() != 0;
+            }};
+}
+
+template <class T>
+std::pair<Int64Result, Int64Result> run(const argreduce::nearest::ScreenRequest<T>& r) {
     std::vector<int64_t> rows, cols;
     argreduce::Status status;
     {
@@ -65,6 +70,72 @@ std::pair<Int64Result, Int64Result> screen(Matrix<T> xs, Flat<T> panels, int64_t
     }
     if (status == argreduce::Status::Interrupted) throw nb::python_error();
     return {owned(std::move(rows)), owned(std::move(cols))};
+}
+
+template <class T>
+std::pair<Int64Result, Int64Result> screen(Matrix<T> xs, Flat<T> panels, int64_t m, Flat<double> B, int64_t k,
+                                           int threads) {
+    return run(screen_request<T>(xs, panels, m, B, k, threads));
+}
+
+using Distances = nb::ndarray<double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using Indices = nb::ndarray<int64_t, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+
+// The re-check's arguments, checked against the request's n, m and k.
+template <class In>
+argreduce::nearest::Refine refine_of(int64_t n, int64_t m, int64_t k, Matrix<In> x, Matrix<In> y, int metric,
+                                     int bits, int emin, int emax, Distances dist, Indices idx) {
+    const int64_t d = static_cast<int64_t>(x.shape(1));
+    if (static_cast<int64_t>(x.shape(0)) != n || static_cast<int64_t>(y.shape(0)) != m ||
+        static_cast<int64_t>(y.shape(1)) != d || static_cast<int64_t>(dist.shape(0)) != n ||
+        static_cast<int64_t>(dist.shape(1)) != k || static_cast<int64_t>(idx.shape(0)) != n ||
+        static_cast<int64_t>(idx.shape(1)) != k)
+        throw nb::value_error("argreduce core: screen_refine shapes do not match");
+    if (metric < 0 || metric > 2 || bits < 2 || bits > 53 || emin >= emax)
+        throw nb::value_error("argreduce core: screen_refine metric or format out of range");
+    return {x.data(), y.data(), std::is_same_v<In, double>, d, static_cast<argreduce::nearest::RefineMetric>(metric),
+            {bits, emin, emax}, k, dist.data(), idx.data(), argreduce::nearest::key_bound_scale(d)};
+}
+
+// The screen, then each query's candidates re-checked in float64 (refine.cpp): the settled queries'
+// rows of dist and idx are written, and the candidates of the others returned.
+template <class T, class In>
+std::pair<Int64Result, Int64Result> screen_refine(Matrix<T> xs, Flat<T> panels, int64_t m, Flat<double> B, int64_t k,
+                                                  int threads, Matrix<In> x, Matrix<In> y, int metric, int bits,
+                                                  int emin, int emax, Distances dist, Indices idx) {
+    auto r = screen_request<T>(xs, panels, m, B, k, threads);
+    const auto refine = refine_of<In>(r.n, m, k, x, y, metric, bits, emin, emax, dist, idx);
+    r.refine = &refine;
+    return run(r);
+}
+
+// The same for the L2 metrics with the query factors made per block in the core (QueryFactors):
+// no (N, d + 1) copy of the queries, no per-query bound array from Python.
+template <class T, class In>
+std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Flat<T> panels, int64_t m, int64_t k, int threads,
+                                              Matrix<In> y, int metric, int bits, int emin, int emax, double s,
+                                              Flat<double> cs, double p0, double p1, double p2, Distances dist,
+                                              Indices idx,
+                                              nb::ndarray<double, nb::ndim<1>, nb::c_contig, nb::device::cpu> largest) {
+    const int64_t n = static_cast<int64_t>(x.shape(0)), d = static_cast<int64_t>(x.shape(1));
+    if (static_cast<int64_t>(cs.shape(0)) != d) throw nb::value_error("argreduce core: one shift per column");
+    if (largest.shape(0) != 1) throw nb::value_error("argreduce core: largest holds one value");
+    if (metric > 1) throw nb::value_error("argreduce core: screen_refine metric or format out of range");
+    // A request over no stored factors: screen_request's checks on a (n, d + 1) shape.
+    const auto& fns = argreduce::nearest::screen_fns<T>();
+    if (m < 1 || k < 1 || k > m) throw nb::value_error("argreduce core: k or the point count out of range");
+    if (static_cast<int64_t>(panels.shape(0)) != (m + fns.width - 1) / fns.width * fns.width * (d + 1))
+        throw nb::value_error("argreduce core: packed points do not match m and d (packed by another ISA?)");
+    const auto refine = refine_of<In>(n, m, k, x, y, metric, bits, emin, emax, dist, idx);
+    const argreduce::nearest::QueryFactors factors{
+        x.data(), std::is_same_v<In, double>, d, s, cs.data(), p0, p1, p2, largest.data()};
+    argreduce::nearest::ScreenRequest<T> r{nullptr, n, panels.data(), m, d + 1, nullptr, k, threads < 1 ? 1 : threads,
+                                           [] {
+                                               nb::gil_scoped_acquire acquire;
+                                               return PyErr_CheckSignals() != 0;
+                                           },
+                                           &refine, &factors};
+    return run(r);
 }
 
 template <class T>
@@ -122,6 +193,39 @@ void bind_nearest(nb::module_& m) {
         "of row i's k-th smallest cost.";
     m.def("nearest_screen", &screen<float>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
     m.def("nearest_screen", &screen<double>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a, "threads"_a, screen_doc);
+    const char* refine_doc =
+        "The screen's candidates re-checked in float64 (x and y: the inputs, of one dtype; metric 0 "
+        "sqeuclidean, 1 euclidean, 2 dot; the result format's bits, emin, emax): the queries settled "
+        "get their rows of dist and idx; the candidates (rows, cols) of the others are returned.";
+    m.def("nearest_screen_refine", &screen_refine<float, float>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a,
+          "threads"_a, "x"_a.noconvert(), "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "dist"_a,
+          "idx"_a, refine_doc);
+    m.def("nearest_screen_refine", &screen_refine<float, double>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a,
+          "threads"_a, "x"_a.noconvert(), "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "dist"_a,
+          "idx"_a, refine_doc);
+    m.def("nearest_screen_refine", &screen_refine<double, float>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a,
+          "threads"_a, "x"_a.noconvert(), "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "dist"_a,
+          "idx"_a, refine_doc);
+    m.def("nearest_screen_refine", &screen_refine<double, double>, "xs"_a, "panels"_a, "m"_a, "B"_a, "k"_a,
+          "threads"_a, "x"_a.noconvert(), "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "dist"_a,
+          "idx"_a, refine_doc);
+    const char* l2_doc =
+        "nearest_screen_refine for the L2 metrics (0, 1) with the query factors made in the core from the "
+        "raw queries x: scale s, shifted common point cs, bound polynomial p0, p1, p2 (screen.py, L2Points); "
+        "largest[0] receives the largest squared norm of the shifted, scaled rows (NaN if one is not "
+        "finite: a NaN or inf in x, or a factor out of range; nothing else is then meaningful).";
+    m.def("nearest_l2_refine", &l2_refine<float, float>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+          "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
+    m.def("nearest_l2_refine", &l2_refine<float, double>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+          "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
+    m.def("nearest_l2_refine", &l2_refine<double, float>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+          "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
+    m.def("nearest_l2_refine", &l2_refine<double, double>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+          "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
+          "dist"_a, "idx"_a, "largest"_a, l2_doc);
     const char* direct_doc =
         "Candidates (rows, cols, finite) of the direct screen: squared differences summed straight from "
         "y's rows, every pair within the relative bound of row i's k-th smallest cost.";

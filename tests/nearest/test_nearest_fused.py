@@ -24,15 +24,21 @@ def fused_only(monkeypatch):
 
 @pytest.fixture
 def screened_calls(monkeypatch):
-    """Every call of the fused kernel: (rows in the block, k, threads)."""
+    """Every call of the fused kernel, alone or with the core's re-check (test_nearest_refine.py):
+    (rows in the block, the entry point)."""
     calls = []
-    real = fused.candidates
 
-    def spy(xs, panels, m, B, k, n_threads):
-        calls.append((xs.shape[0], k, n_threads))
-        return real(xs, panels, m, B, k, n_threads)
+    def spy_on(name):
+        real = getattr(fused, name)
 
-    monkeypatch.setattr(fused, "candidates", spy)
+        def spy(*args):
+            calls.append((args[0].shape[0], name))
+            return real(*args)
+
+        monkeypatch.setattr(fused, name, spy)
+
+    for name in ("candidates", "refined", "refined_l2"):
+        spy_on(name)
     return calls
 
 
@@ -46,9 +52,10 @@ def check(x, y, k, metric="sqeuclidean"):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_the_fused_kernel_is_the_path_taken(screened_calls, dtype):
     rng = np.random.default_rng(0)
-    x, y = rng.standard_normal((7, 5)).astype(dtype), rng.standard_normal((40, 5)).astype(dtype)
+    n = direct.MAX_QUERIES + 7  # more queries than the direct screen takes, whatever the vector width
+    x, y = rng.standard_normal((n, 5)).astype(dtype), rng.standard_normal((40, 5)).astype(dtype)
     check(x, y, 3)
-    assert screened_calls and sum(c[0] for c in screened_calls) == 7
+    assert screened_calls and sum(c[0] for c in screened_calls) == n
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

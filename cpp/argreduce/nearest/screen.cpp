@@ -1,6 +1,7 @@
 // run_screen: the queries cut into blocks (and the points into ranges when there are fewer blocks
 // than threads), each (block, range) task swept by the instruction set's kernel on the pool's
-// threads, then every block's candidates filtered against its final thresholds.
+// threads, then every block's candidates filtered against its final thresholds (and, with a
+// Refine, re-checked in float64, refine.cpp), again a block per task.
 //
 // A task keeps, per query, the k smallest costs it has seen (a max-heap) and the threshold they
 // give: the k-th smallest plus twice the bound, rounded up to the cost dtype. Thresholds only
@@ -22,7 +23,7 @@ namespace {
 
 constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries: read once per chunk
 constexpr int64_t kChunkBytes = int64_t(256) << 10;  // a chunk of point panels: stays in L2
-constexpr int64_t kChunkPanels = 16;                 // and at most 16 panels of it
+constexpr int64_t kChunkPanels = 16;                 // and its costs, MR x 16 panels, stay in L1
 constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
 constexpr int64_t kSplitQueries = 8;                 // micro-panels per thread before queries are split
 
@@ -37,7 +38,9 @@ template <class T>
 struct Task {
     int64_t block = 0, range = 0;
     int64_t q_begin = 0, nq = 0, k = 0;
-    const double* B = nullptr;
+    const double* B = nullptr;  // the block's bounds: B[q] for query q_begin + q
+    double largest = 0;         // QueryFactors: the block's largest squared norm (NaN: not finite)
+    std::vector<double> own_B;  // ... when the task made them (QueryFactors)
     std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (kernel.hpp keeps it)
     std::vector<int64_t> count;  // k each: the heap starts full of +inf, which the merge passes over
     std::vector<T> thr;
@@ -58,6 +61,56 @@ struct Task {
 };
 
 int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+// Rows [q0, q0 + n) of the queries' factors (n x dp into xs) and their bounds (into B): the values
+// of shift_rows (shift.cpp) with factor -2, written so that the compiler vectorizes the row (the
+// squared norm is summed in four chains: the bound allows any order).
+template <class In, class T>
+double make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T* xs, double* B) {
+    const int64_t d = f.d;
+    const double s = f.s;
+    const double* cs = f.cs;
+    double largest = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const In* row = a + i * d;
+        T* o = xs + i * dp;
+        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
+        double acc[4] = {0, 0, 0, 0};
+        int64_t l = 0;
+        for (; l + 4 <= d; l += 4)
+            for (int u = 0; u < 4; ++u) {
+                const double w = static_cast<double>(o[l + u]);
+                acc[u] += w * w;
+            }
+        for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
+        o[d] = T(1);
+        const double n2 = ((acc[0] + acc[1]) + (acc[2] + acc[3])) * 0.25;  // of the rows before -2: exact
+        if (!(n2 < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
+            std::fill(o, o + d, T(0));  // a harmless row in its place: the caller uses nothing
+            B[i] = 0;
+            largest = std::numeric_limits<double>::quiet_NaN();
+            continue;
+        }
+        const double A = std::sqrt(n2) * (1 + 1e-10);
+        B[i] = f.p0 + A * (f.p1 + A * f.p2);
+        if (n2 > largest) largest = n2;  // NaN stays
+    }
+    return largest;
+}
+
+template <class T>
+double make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* xs, double* B) {
+    if (f.wide) return make_factors<double, T>(f, static_cast<const double*>(f.x) + q0 * f.d, n, dp, xs, B);
+    return make_factors<float, T>(f, static_cast<const float*>(f.x) + q0 * f.d, n, dp, xs, B);
+}
+
+// A worker's buffers, kept from one task to the next.
+template <class T>
+struct Scratch {
+    std::vector<T> made, packed, final_thr, pooled;
+    std::vector<int64_t> start, cand, at;
+    std::vector<Keyed> keyed;
+};
 
 }  // namespace
 
@@ -93,88 +146,151 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     const int64_t chunk = std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kChunkPanels);
 
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
-    std::atomic<int64_t> next{0};
     std::atomic<bool> stop{false};
-    auto run_task = [&](Task<T>& t) {
-        std::vector<T> packed(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
-        fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, packed.data());
-        Sweep<T> s{packed.data(), t.nq, r.panels, r.m, t.range * per_range,
-                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, t.thr.data(), t.heap.data(),
-                   r.B + t.q_begin,
-                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
-        if (s.p0 < s.p1) fns.sweep(s);
-    };
-    auto work = [&](int worker) {
-        for (;;) {
-            if (stop.load(std::memory_order_relaxed)) return;
-            if (worker == 0 && r.interrupted && r.interrupted()) {
+    // fn(i, worker) for i in [0, count) on the pool's threads, polling for Ctrl-C. An exception on
+    // a worker (std::bad_alloc) must not escape its thread: the first one is kept, the others stop,
+    // and the calling thread rethrows it (nanobind makes it a MemoryError).
+    auto for_each_task = [&](int64_t count, auto&& fn) {
+        std::atomic<int64_t> next{0};
+        std::exception_ptr failure;
+        std::mutex failure_lock;
+        auto job = [&](int worker) {
+            try {
+                for (;;) {
+                    if (stop.load(std::memory_order_relaxed)) return;
+                    if (worker == 0 && r.interrupted && r.interrupted()) {
+                        stop = true;
+                        return;
+                    }
+                    const int64_t i = next.fetch_add(1);
+                    if (i >= count) return;
+                    fn(i, worker);
+                }
+            } catch (...) {
+                std::lock_guard<std::mutex> g(failure_lock);
+                if (!failure) failure = std::current_exception();
                 stop = true;
-                return;
             }
-            const int64_t i = next.fetch_add(1);
-            if (i >= static_cast<int64_t>(tasks.size())) return;
-            Task<T>& t = tasks[static_cast<size_t>(i)];
-            t.block = i / ranges;
-            t.range = i % ranges;
-            t.q_begin = t.block * mc;
-            t.nq = std::min(mc, r.n - t.q_begin);
-            t.k = k;
-            t.B = r.B;
-            t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
-            t.count.assign(static_cast<size_t>(t.nq), k);
-            t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
-            run_task(t);
-        }
-    };
-    // An exception on a worker (std::bad_alloc) must not escape its thread: the first one is kept,
-    // the others stop, and the calling thread rethrows it (nanobind makes it a MemoryError).
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    auto job = [&](int worker) {
-        try {
-            work(worker);
-        } catch (...) {
-            std::lock_guard<std::mutex> g(failure_lock);
-            if (!failure) failure = std::current_exception();
-            stop = true;
-        }
-    };
-    parallel_run(
-        static_cast<int>(std::min<int64_t>(threads, static_cast<int64_t>(tasks.size()))), job,
-        [&] {
+        };
+        parallel_run(static_cast<int>(std::min<int64_t>(threads, count)), job, [&] {
             if (r.interrupted && r.interrupted()) stop = true;
         });
-    if (failure) std::rethrow_exception(failure);
-    if (stop) return Status::Interrupted;
+        if (failure) std::rethrow_exception(failure);
+    };
 
-    // The final threshold of each query: the k-th smallest cost of all its ranges' heaps together.
-    std::vector<T> pooled;
-    std::vector<T> final_thr;
-    for (int64_t b = 0; b < blocks; ++b) {
+    // A block's candidates: the pairs under the final threshold of their query, then (with refine)
+    // re-checked query by query. Its output is joined to the others' in block order.
+    struct Out {
+        std::vector<int64_t> rows, cols;
+    };
+    std::vector<Out> outs(static_cast<size_t>(blocks));
+    std::vector<Scratch<T>> scratch(static_cast<size_t>(threads));
+    auto finish_block = [&](int64_t b, Scratch<T>& sc) {
         Task<T>* first = &tasks[static_cast<size_t>(b * ranges)];
-        const int64_t nq = first->nq;
-        final_thr.assign(static_cast<size_t>(nq), std::numeric_limits<T>::infinity());
-        for (int64_t q = 0; q < nq; ++q) {
-            pooled.clear();
-            for (int64_t g = 0; g < ranges; ++g) {
-                const Task<T>& t = first[g];
-                const T* h = t.heap.data() + q * k;
-                pooled.insert(pooled.end(), h, h + t.count[q]);
+        const int64_t nq = first->nq, q_begin = first->q_begin;
+        const T* thr = first->thr.data();  // one range: its threshold is the final one
+        if (ranges > 1) {  // the k-th smallest cost of all the ranges' heaps together
+            sc.final_thr.assign(static_cast<size_t>(nq), std::numeric_limits<T>::infinity());
+            for (int64_t q = 0; q < nq; ++q) {
+                sc.pooled.clear();
+                for (int64_t g = 0; g < ranges; ++g) {
+                    const Task<T>& t = first[g];
+                    const T* h = t.heap.data() + q * k;
+                    sc.pooled.insert(sc.pooled.end(), h, h + t.count[q]);
+                }
+                if (static_cast<int64_t>(sc.pooled.size()) < k) continue;  // fewer than k points: keep all
+                std::nth_element(sc.pooled.begin(), sc.pooled.begin() + (k - 1), sc.pooled.end());
+                sc.final_thr[q] = threshold<T>(sc.pooled[k - 1], first->B[q]);
             }
-            if (static_cast<int64_t>(pooled.size()) < k) continue;  // fewer than k points: keep all
-            std::nth_element(pooled.begin(), pooled.begin() + (k - 1), pooled.end());
-            final_thr[q] = threshold<T>(pooled[k - 1], r.B[first->q_begin + q]);
+            thr = sc.final_thr.data();
+        }
+        Out& out = outs[static_cast<size_t>(b)];
+        if (!r.refine) {
+            for (int64_t g = 0; g < ranges; ++g)
+                for (const Hit<T>& h : first[g].hits)
+                    if (h.g <= thr[h.q]) {
+                        out.rows.push_back(q_begin + h.q);
+                        out.cols.push_back(h.j);
+                    }
+        } else {
+            // The candidates grouped by query (a counting sort, points in the order found).
+            sc.start.assign(static_cast<size_t>(nq + 1), 0);
+            int64_t* start = sc.start.data();
+            for (int64_t g = 0; g < ranges; ++g)
+                for (const Hit<T>& h : first[g].hits)
+                    if (h.g <= thr[h.q]) ++start[h.q + 1];
+            for (int64_t q = 0; q < nq; ++q) start[q + 1] += start[q];
+            sc.cand.resize(static_cast<size_t>(start[nq]));
+            sc.at.assign(sc.start.begin(), sc.start.end() - 1);
+            for (int64_t g = 0; g < ranges; ++g)
+                for (const Hit<T>& h : first[g].hits)
+                    if (h.g <= thr[h.q]) sc.cand[static_cast<size_t>(sc.at[h.q]++)] = h.j;
+            for (int64_t q = 0; q < nq; ++q) {
+                const int64_t* c = sc.cand.data() + start[q];
+                const int64_t count = start[q + 1] - start[q];
+                if (refine_query(*r.refine, q_begin + q, c, count, sc.keyed)) continue;
+                out.rows.insert(out.rows.end(), static_cast<size_t>(count), q_begin + q);
+                out.cols.insert(out.cols.end(), c, c + count);
+            }
         }
         for (int64_t g = 0; g < ranges; ++g) {
-            Task<T>& t = first[g];
-            for (const Hit<T>& h : t.hits)
-                if (h.g <= final_thr[h.q]) {
-                    rows.push_back(t.q_begin + h.q);
-                    cols.push_back(h.j);
-                }
-            std::vector<Hit<T>>().swap(t.hits);
-            std::vector<T>().swap(t.heap);
+            std::vector<Hit<T>>().swap(first[g].hits);
+            std::vector<T>().swap(first[g].heap);
+            std::vector<T>().swap(first[g].thr);
+            std::vector<int64_t>().swap(first[g].count);
+            std::vector<double>().swap(first[g].own_B);
         }
+    };
+
+    for_each_task(static_cast<int64_t>(tasks.size()), [&](int64_t i, int worker) {
+        Scratch<T>& sc = scratch[static_cast<size_t>(worker)];
+        Task<T>& t = tasks[static_cast<size_t>(i)];
+        t.block = i / ranges;
+        t.range = i % ranges;
+        t.q_begin = t.block * mc;
+        t.nq = std::min(mc, r.n - t.q_begin);
+        t.k = k;
+        t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
+        t.count.assign(static_cast<size_t>(t.nq), k);
+        t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
+        const T* xs = r.xs ? r.xs + t.q_begin * r.dp : nullptr;
+        if (r.factors) {
+            sc.made.resize(static_cast<size_t>(t.nq * r.dp));
+            t.own_B.resize(static_cast<size_t>(t.nq));
+            t.largest = make_factors<T>(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), t.own_B.data());
+            xs = sc.made.data();
+            t.B = t.own_B.data();
+        } else {
+            t.B = r.B + t.q_begin;
+        }
+        sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
+        fns.pack_queries(xs, t.nq, r.dp, sc.packed.data());
+        Sweep<T> s{sc.packed.data(), t.nq, r.panels, r.m, t.range * per_range,
+                   std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, t.thr.data(), t.heap.data(), t.B,
+                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
+        if (s.p0 < s.p1) fns.sweep(s);
+        if (ranges == 1) finish_block(t.block, sc);  // its thresholds are final: while its data are warm
+    });
+    if (stop) return Status::Interrupted;
+    if (ranges > 1)  // every range of a block done: its final thresholds, a block per task
+        for_each_task(blocks, [&](int64_t b, int worker) { finish_block(b, scratch[static_cast<size_t>(worker)]); });
+    if (r.factors && r.factors->largest) {
+        double largest = 0;
+        bool finite = true;
+        for (const Task<T>& t : tasks) {
+            if (std::isnan(t.largest)) finite = false;
+            else largest = std::max(largest, t.largest);
+        }
+        *r.factors->largest = finite ? largest : std::numeric_limits<double>::quiet_NaN();
+    }
+    if (stop) return Status::Interrupted;
+    size_t total = 0;
+    for (const Out& o : outs) total += o.rows.size();
+    rows.reserve(rows.size() + total);
+    cols.reserve(cols.size() + total);
+    for (const Out& o : outs) {
+        rows.insert(rows.end(), o.rows.begin(), o.rows.end());
+        cols.insert(cols.end(), o.cols.begin(), o.cols.end());
     }
     return Status::Ok;
 }

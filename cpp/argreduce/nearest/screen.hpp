@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "../argreduce.hpp"
+#include "refine.hpp"
 
 namespace argreduce::nearest {
 
@@ -68,17 +69,41 @@ struct ScreenKernels {
     ScreenFns<double> f64;
 };
 
+// The L2 screen's query factors, made by each task for its own block of queries from the raw rows
+// (screen.py's l2_screen and L2Points): fl(x * s - cs) * -2 rounded to the screening dtype, a last
+// factor of 1, and the query's bound p0 + A (p1 + A p2), A = sqrt(its shifted squared norm) times
+// 1 + 1e-10. The same shift_rows as the Python path: the same factors.
+//
+// The queries need not have been checked, nor s chosen from their own largest element: `largest`
+// receives the largest squared norm of the shifted, scaled rows (before the -2), or NaN if a row's
+// is not finite (a NaN or inf in x, or a factor beyond the float range; such a row is screened as
+// a zero row with a zero bound, so that it costs what any row costs, and the caller uses nothing
+// but screens again with x checked and s chosen from it). Finite norms of any size are screened
+// rightly (the bound grows with them); the caller screens again only past a limit far below
+// the float range.
+struct QueryFactors {
+    const void* x;     // n x d queries, C order: float (wide == false) or double
+    bool wide;
+    int64_t d;         // dp = d + 1
+    double s;          // the scale, a power of two
+    const double* cs;  // d values: the common point, scaled
+    double p0, p1, p2;
+    double* largest;   // out: the rows' largest squared norm, NaN if one is not finite
+};
+
 template <class T>
 struct ScreenRequest {
-    const T* xs;       // n x dp, C order
+    const T* xs;       // n x dp, C order (null with `factors`)
     int64_t n;
     const T* panels;   // from pack_points of the same instruction set
     int64_t m;
     int64_t dp;
-    const double* B;   // per query bound
+    const double* B;   // per query bound (null with `factors`)
     int64_t k;
     int threads;
     std::function<bool()> interrupted;  // polled from the calling thread; true stops the search
+    const Refine* refine = nullptr;     // set: each query's candidates are re-checked here first
+    const QueryFactors* factors = nullptr;  // set: xs and B are made per block from the raw queries
 };
 
 // The kernels of the table in use (dispatch.cpp's choice).
@@ -86,7 +111,8 @@ template <class T>
 const ScreenFns<T>& screen_fns();
 
 // The candidates (query, point) of every query, in no particular order; Status::Interrupted if
-// `interrupted` said so (the outputs are then incomplete).
+// `interrupted` said so (the outputs are then incomplete). With `refine`, only those of the queries
+// refine_query did not settle (their results are in the Refine's dist and idx).
 template <class T>
 Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::vector<int64_t>& cols);
 

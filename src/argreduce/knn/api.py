@@ -88,7 +88,7 @@ def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> Neare
         from .dask_nearest import nearest_dask
 
         return NearestResult(*nearest_dask(x, y, k, metric))
-    qx, qy = inputs.read(x, "x"), inputs.read(y, "y", check=False)
+    qx, qy = inputs.read(x, "x", check=False), inputs.read(y, "y", check=False)
     (n, d), (m, dy) = qx.values.shape, qy.values.shape
     if d != dy:
         raise ValueError(f"nearest(): x has d={d} columns but y has d={dy}; they must match")
@@ -101,5 +101,5 @@ def nearest(x: Any, y: Any, k: int = 1, *, metric: str = "sqeuclidean") -> Neare
     kind = inputs.result_kind(qx.kind, qy.kind)
     in_range = "float64" not in (qx.kind, qy.kind)  # narrower floats and integers always are
     dist, idx = run(qx.values, qy.values, k, metric, kind, screen_dtype(qx.kind, qy.kind), in_range,
-                    check_y=qy.check)
+                    check_y=qy.check, check_x=qx.check)
     return NearestResult(inputs.to_library(dist, kind, qx), inputs.to_library(idx, "int64", qx))

@@ -25,3 +25,32 @@ def candidates(xs: np.ndarray, panels: np.ndarray, m: int, B: np.ndarray, k: int
     """(row, point) of every pair whose cost is within ``2 B[row]`` of the row's k-th smallest cost."""
     B = np.ascontiguousarray(B, dtype=np.float64)
     return _core.nearest_screen(np.ascontiguousarray(xs), panels, m, B, k, threads)
+
+
+def refined(xs: np.ndarray, panels: np.ndarray, m: int, B: np.ndarray, k: int, threads: int, x: np.ndarray,
+            y: np.ndarray, metric: int, fmt, dist: np.ndarray,
+            idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The screen, then every query's candidates re-checked in float64 in the core (refine.cpp).
+
+    ``x`` and ``y`` are the inputs (one dtype, C order), ``metric`` 0 (sqeuclidean), 1 (euclidean)
+    or 2 (dot), ``fmt`` the result's exact.FloatFormat. The rows of ``dist`` and ``idx`` of the
+    queries whose order and rounding the float64 bounds settle are written; the candidates
+    (row, point) of the others are returned, for the exact path.
+    """
+    B = np.ascontiguousarray(B, dtype=np.float64)
+    return _core.nearest_screen_refine(np.ascontiguousarray(xs), panels, m, B, k, threads, x, y, metric,
+                                       fmt.bits, fmt.emin, fmt.emax, dist, idx)
+
+
+def refined_l2(x: np.ndarray, pts, m: int, k: int, threads: int, y: np.ndarray, metric: int, fmt,
+               dist: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """:func:`refined` for the L2 metrics (0, 1), the queries' factors and bounds made in the core
+    from the raw queries ``x`` a block at a time (``pts``: screen.L2Points), and the largest squared
+    norm of the shifted, scaled queries (NaN if one is not finite, from a NaN or inf in ``x`` or a
+    scale too small for it: then nothing else means anything)."""
+    p0, p1, p2 = pts.bound
+    cs = np.ascontiguousarray(pts.cs, dtype=np.float64)
+    largest = np.zeros(1)
+    r, c = _core.nearest_l2_refine(x, pack(pts.ys), m, k, threads, y, metric, fmt.bits, fmt.emin, fmt.emax,
+                                   float(pts.s), cs, p0, p1, p2, dist, idx, largest)
+    return r, c, float(largest[0])

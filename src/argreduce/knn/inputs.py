@@ -141,5 +141,5 @@ def to_library(arr: np.ndarray, kind: str, like: Input) -> Any:
 
         out = arr.astype(ml_dtypes.bfloat16)
     else:
-        out = arr.astype(kind)
+        out = arr.astype(kind, copy=False)
     return like.wrap(out)

@@ -61,32 +61,67 @@ def l2_screen(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> Screen:
     values near the float64 limit.
     """
     d = x.shape[1]
+    pts = l2_points(_largest_magnitude(x), y, dtype)
+    xa, nx = _shifted_rows(x, pts.s, pts.cs, dtype, -2.0)  # times -2: exact
+    xa[:, d] = 1
+    p0, p1, p2 = pts.bound
+    A = np.sqrt(nx) * (1 + 1e-10)
+    return Screen(xa, pts.ys, nx, np.full(x.shape[0], pts.s * pts.s), p0 + A * (p1 + A * p2))
+
+
+@dataclass
+class L2Points:
+    """The point side of the L2 screen, and what the queries' side needs (the core makes it per
+    block of queries: cpp/argreduce/nearest/screen.hpp, QueryFactors)."""
+
+    ys: np.ndarray  # (M, d + 1): fl(y*s - cs) and the squared norms
+    s: float  # the scale (a power of two)
+    cs: np.ndarray  # the common point, scaled
+    bound: tuple[float, float, float]  # a query's bound is p0 + A (p1 + A p2), A = its norm (1 + 1e-10)
+
+
+def l2_points(x_big: float, y: np.ndarray, dtype: np.dtype, y_big: float | None = None) -> L2Points:
+    """The points' factors and the scale, shift and bound polynomial of the queries, whose largest
+    |element| is at most ``x_big`` (``y_big``: the points', when known)."""
+    d = y.shape[1]
+    y_big = _largest_magnitude(y) if y_big is None else y_big
+    c = _mean_rows(y, y_big)
+    s = _shift_scale(d, max(x_big, y_big), c)
+    cs = c * s  # the common point, scaled: the same for queries and points
+    ya, ny = _shifted_rows(y, s, cs, dtype, 1.0)
+    ya[:, d] = ny.astype(dtype)
+    Bm = math.sqrt(float(ny.max())) * (1 + 1e-10) if ny.size else 0.0
+    return L2Points(ya, s, cs, _l2_bound(d, dtype, Bm))
+
+
+def _l2_bound(d: int, dtype: np.dtype, Bm: float) -> tuple[float, float, float]:
+    """The bound of a query as a polynomial p0 + p1 A + p2 A^2 of its shifted norm A (Bm: the
+    points' largest), every coefficient >= 0, times 1 + 1e-6 (which covers the rounding of the
+    coefficients and of the polynomial's evaluation, each a few units in 2**-53):
+
+    gamma(d+1, u) (2 A Bm + Bm^2)       the product's rounding, any summation order
+    + (u + gamma(d, U)) Bm^2            |y|^2 computed in float64, then rounded
+    + gamma(d, U) A^2                   |x|^2 in float64
+    + eta (2R + eta)                    the factors' rounding (below)
+    + 4 (d + 2) tiny                    underflow in the product
+
+    Scaling, shifting in float64 and rounding to the screening dtype perturbs each element by v
+    relatively (plus half a subnormal): the perturbed distance differs by at most eta (2R + eta),
+    with R = (A + Bm) / (1 - v) + sub and eta = v R + sub, both linear in A.
+    """
     u, tiny = _unit(dtype)
     U = 2.0**-53
-    y_big = _largest_magnitude(y)
-    c = _mean_rows(y, y_big)
-    s = _shift_scale(x.shape[1], max(_largest_magnitude(x), y_big), c)
-    cs = c * s  # the common point, scaled: the same for queries and points
-    xa, nx = _shifted_rows(x, s, cs, dtype, -2.0)  # times -2: exact
-    ya, ny = _shifted_rows(y, s, cs, dtype, 1.0)
-    xa[:, d] = 1
-    ya[:, d] = ny.astype(dtype)
-    A = np.sqrt(nx) * (1 + 1e-10)
-    Bm = math.sqrt(float(ny.max())) * (1 + 1e-10) if ny.size else 0.0
-    # scaling, shifting in float64 and rounding to the screening dtype perturbs each element by v
-    # relatively (plus half a subnormal): the perturbed distance differs by at most eta (2R + eta)
     v = u + 2 * U + 2 * u * U
     sub = 2 * math.sqrt(d) * tiny
-    R = (A + Bm) / (1 - v) + sub
-    eta = v * R + sub
-    bound = (
-        _gamma(d + 1, u) * (2 * A * Bm + Bm * Bm)  # the product's rounding, any summation order
-        + (u + _gamma(d, U)) * Bm * Bm  # |y|^2 computed in float64, then rounded
-        + _gamma(d, U) * A * A  # |x|^2 in float64
-        + eta * (2 * R + eta)
-        + 4 * (d + 2) * tiny  # underflow in the product
-    ) * (1 + 1e-6)
-    return Screen(xa, ya, nx, np.full(x.shape[0], s * s), bound)
+    g1, g2 = _gamma(d + 1, u), _gamma(d, U)
+    r1, r0 = 1 / (1 - v), Bm / (1 - v) + sub  # R = r1 A + r0
+    e1, e0 = v * r1, v * r0 + sub  # eta = e1 A + e0
+    f1, f0 = 2 * r1 + e1, 2 * r0 + e0  # 2R + eta = f1 A + f0
+    p0 = g1 * Bm * Bm + (u + g2) * Bm * Bm + e0 * f0 + 4 * (d + 2) * tiny
+    p1 = 2 * g1 * Bm + e1 * f0 + e0 * f1
+    p2 = g2 + e1 * f1
+    grow = 1 + 1e-6
+    return p0 * grow, p1 * grow, p2 * grow
 
 
 _ROWS_CHUNK_ELEMENTS = 1 << 16

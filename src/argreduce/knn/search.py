@@ -30,12 +30,16 @@ def screen_dtype(kind_x: str, kind_y: str) -> np.dtype:
 
 
 def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dtype, in_range: bool,
-        with_distances: bool = True, check_y=None):
+        with_distances: bool = True, check_y=None, check_x=None):
     """The (N, k) distances and indices. ``check_y``, if given, raises the contract's error for a
     non-finite y: it is called before y is used, unless the direct screen, which notices such
-    values itself, takes the search and finds none."""
+    values itself, takes the search and finds none. ``check_x``, if given, does the same for x: it
+    is called first, unless the core's L2 search (which notices such values itself) takes it."""
     n, m = x.shape[0], y.shape[0]
     fmt = exact.float_format(kind)
+    if check_x is not None and not _native_l2(metric, kind, in_range, x, y, k, np.dtype(sdt)):
+        check_x()
+        check_x = None
     points = Points(metric, x, y, in_range=in_range, quick=kind != "float64")
     dist = np.empty((n, k))
     idx = np.empty((n, k), dtype=np.int64)
@@ -46,7 +50,7 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         active = np.flatnonzero(~zero)
     if active.size == 0:
         return dist, idx
-    queries = x[active]
+    queries = x if len(active) == n else x[active]
     found = None
     if direct.applies(metric, len(active), y, np.dtype(sdt)):
         found = direct.candidates(queries, y, min(k, m), np.dtype(sdt), get_num_threads())
@@ -58,6 +62,8 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         best.merge(r, c, *points.pair_keys(active[r], c))
         return _finish({0: best}, range(0, 1), 1, dist, idx, metric, points, fmt, with_distances)
     parts = _point_parts(len(active), m, y.shape[1], k, np.dtype(sdt).itemsize)
+    if _refines(points, x, y, parts):
+        return _run_refined(x, y, k, metric, sdt, points, fmt, check_x)
     b = _block_rows(len(active), parts[0][1] - parts[0][0], y.shape[1] + 1, get_num_threads())
     starts = range(0, len(active), b)
     workers = min(get_num_threads(), len(starts))
@@ -94,6 +100,75 @@ def _finish(bests, starts, workers, dist, idx, metric, points, fmt, with_distanc
         idx[best.rows] = best.idx
 
     _each(finish_block, starts, workers)
+    return dist, idx
+
+
+#: The metrics the core re-checks itself (refine.cpp), and their codes there.
+_REFINE_METRICS = {"sqeuclidean": 0, "euclidean": 1, "dot": 2}
+
+
+def _refines(points: Points, x: np.ndarray, y: np.ndarray, parts: list[tuple[int, int]]) -> bool:
+    """Whether the core re-checks the candidates: float64 keys settle the common query when the
+    inputs are float32 or narrower and the results too (Points.quick), for one screen of all points
+    (a search in parts merges them in Python) and inputs of one dtype (the core reads them)."""
+    return (points.quick and points.metric in _REFINE_METRICS and len(parts) == 1
+            and x.dtype == y.dtype and x.dtype in (np.float32, np.float64))
+
+
+def _native_l2(metric: str, kind: str, in_range: bool, x: np.ndarray, y: np.ndarray, k: int,
+               sdt: np.dtype) -> bool:
+    """Whether run() takes the core's L2 search with the queries' factors made in the core: what
+    _refines says for the L2 metrics (Points.quick: results narrower than float64, in range), when
+    neither the direct screen nor a search in parts of the points takes it."""
+    n, m = x.shape[0], y.shape[0]
+    return (metric in ("sqeuclidean", "euclidean") and kind != "float64" and in_range
+            and x.dtype == y.dtype and x.dtype in (np.float32, np.float64)
+            and not direct.applies(metric, n, y, sdt)
+            and len(_point_parts(n, m, y.shape[1], k, sdt.itemsize)) == 1)
+
+
+#: With x unchecked, the scale is chosen for queries up to this many times the points' largest
+#: element (shifted, scaled rows of norm at most 1). The float32 factors, scaled to about 2**-16
+#: instead of 1, stay far above the subnormals (and the bound accounts for those anyway).
+X_HEADROOM = 2.0**16
+#: Larger queries are screened rightly too (the bound grows with their norm): only past this squared
+#: norm, far below where a cost could overflow float32, or for a norm that is not finite, does the
+#: search check x and screen again with the scale of x's own largest element.
+MAX_QUERY_NORM2 = 2.0**64
+
+
+def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtype, points: Points, fmt,
+                 check_x=None):
+    """All queries screened and re-checked in one call of the core, on its threads; the queries it
+    leaves (ties, near-ties, distances it cannot round: a few in a million on random data) go through
+    the exact path below (kbest.py, finish.py), as every query of the general path does."""
+    n, m = x.shape[0], y.shape[0]
+    x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
+    dist = np.empty((n, k))
+    idx = np.empty((n, k), dtype=np.int64)
+    code = _REFINE_METRICS[metric]
+    if metric == "dot":  # x was checked (run(): _native_l2 is for the L2 metrics)
+        scr = _make_screen(metric, x, y, sdt)
+        r, c = fused.refined(scr.xs, fused.pack(scr.ys), m, scr.B, k, get_num_threads(), x, y, code, fmt,
+                             dist, idx)
+        del scr
+    else:
+        y_big = screen._largest_magnitude(y)  # x unchecked: a guess; else x's own largest
+        guess = X_HEADROOM * y_big if check_x is not None else screen._largest_magnitude(x)
+        pts = screen.l2_points(guess, y, sdt, y_big)
+        r, c, norm2 = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+        if not norm2 <= MAX_QUERY_NORM2:  # NaN: not finite
+            if check_x is not None:
+                check_x()  # the contract's error for a NaN or inf, naming the row
+            pts = screen.l2_points(screen._largest_magnitude(x), y, sdt, y_big)
+            r, c, _ = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+    if r.size:
+        rows = np.unique(r)
+        best = KBest(rows, k, points)
+        best.merge(np.searchsorted(rows, r), c, *points.pair_keys(r, c))
+        dist[rows] = finish.distances(metric, best.hi, best.lo, best.err, best.idx, rows, points,
+                                      best.exact_cache, fmt)
+        idx[rows] = best.idx
     return dist, idx
 
 
