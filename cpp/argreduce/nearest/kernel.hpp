@@ -190,23 +190,31 @@ static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&ac
     alignas(64) T row[2 * L];
     for (int r = 0; r < rows; ++r) {
         const Vec<T> tv = broadcast<T>(t[r]);
-        const uint64_t bits =
-            (lanes_at_most<T>(acc0[r], tv) | uint64_t(lanes_at_most<T>(acc1[r], tv)) << L) & real;
+        uint64_t bits = (lanes_at_most<T>(acc0[r], tv) | uint64_t(lanes_at_most<T>(acc1[r], tv)) << L) & real;
         if (!bits) continue;
         store<T>(row, acc0[r]);
         store<T>(row + L, acc1[r]);
         const int64_t q = q0 + r;
         T* h = s.heap + q * k;
         const T top = h[0];
-        for (uint64_t b = bits; b; b &= b - 1) {
-            const T c = row[__builtin_ctzll(b)];
-            if (c < h[0]) replace_top<T>(h, k, c);
+        if (k == 1 && n >= 2 * L) {  // the row's minimum in a few vector steps, not lane by lane
+            const T c = segment_min<L, T>(vmin<T>(acc0[r], acc1[r]))[0];
+            if (c < h[0]) h[0] = c;
+        } else {
+            for (uint64_t b = bits; b; b &= b - 1) {
+                const T c = row[__builtin_ctzll(b)];
+                if (c < h[0]) replace_top<T>(h, k, c);
+            }
         }
-        if (h[0] < top) s.thr[q] = nearest::threshold<T>(h[0], s.B[q]);
+        if (h[0] < top) {  // the lowered threshold: only the lanes still under it are emitted
+            s.thr[q] = nearest::threshold<T>(h[0], s.B[q]);
+            const Vec<T> tv2 = broadcast<T>(s.thr[q]);
+            bits = (lanes_at_most<T>(acc0[r], tv2) | uint64_t(lanes_at_most<T>(acc1[r], tv2)) << L) & real;
+        }
         t[r] = s.thr[q];
         for (uint64_t b = bits; b; b &= b - 1) {
             const int i = __builtin_ctzll(b);
-            if (row[i] <= t[r]) s.emit(s.ctx, q, j0 + i, row[i]);
+            s.emit(s.ctx, q, j0 + i, row[i]);
         }
     }
 }
