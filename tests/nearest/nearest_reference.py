@@ -95,3 +95,13 @@ def is_correctly_rounded(got: float, exact, metric: str, dtype) -> bool:
     below_up = c_up < 0 or (c_up == 0 and even)
     above_down = c_down > 0 or (c_down == 0 and even)
     return below_up and above_down
+
+
+def check_indices(x, y, k: int, metric: str = "sqeuclidean"):
+    """ar.nearest(x, y, k) against this reference's indices; returns its (distances, indices)."""
+    import argreduce as ar  # here only: the reference above is independent of the library
+
+    d, i = ar.nearest(x, y, k, metric=metric)
+    want_i, _ = reference(np.asarray(x), np.asarray(y), k, metric)
+    assert i.tolist() == want_i
+    return d, i

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from nearest_reference import reference
+from nearest_reference import check_indices as check
 
 import argreduce as ar
 from argreduce import _core, threads
@@ -32,13 +32,6 @@ def direct_calls(monkeypatch):
 
     monkeypatch.setattr(direct, "candidates", spy)
     return calls
-
-
-def check(x, y, k, metric="sqeuclidean"):
-    d, i = ar.nearest(x, y, k, metric=metric)
-    want_i, _ = reference(np.asarray(x), np.asarray(y), k, metric)
-    assert i.tolist() == want_i
-    return d, i
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

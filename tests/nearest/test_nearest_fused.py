@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from nearest_reference import check_indices as check
 from nearest_reference import reference
 
 import argreduce as ar
@@ -40,13 +41,6 @@ def screened_calls(monkeypatch):
     for name in ("candidates", "refined", "refined_l2"):
         spy_on(name)
     return calls
-
-
-def check(x, y, k, metric="sqeuclidean"):
-    d, i = ar.nearest(x, y, k, metric=metric)
-    want_i, _ = reference(np.asarray(x), np.asarray(y), k, metric)
-    assert i.tolist() == want_i
-    return d, i
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

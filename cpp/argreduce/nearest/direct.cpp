@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <mutex>
 
 #include "../kernels/table.hpp"
 #include "../thread_pool.hpp"
@@ -96,44 +94,15 @@ Status run_direct(const DirectRequest<T>& r, std::vector<int64_t>& rows, std::ve
         w.count.assign(static_cast<size_t>(r.nq), 0);
         w.thr.assign(static_cast<size_t>(r.nq), std::numeric_limits<T>::infinity());
     }
-    std::atomic<int64_t> next{0};
     std::atomic<bool> stop{false}, all_finite{true};
-    auto work = [&](int id) {
-        Worker<T>& w = workers[static_cast<size_t>(id)];
-        for (;;) {
-            if (stop.load(std::memory_order_relaxed)) return;
-            if (id == 0 && r.interrupted && r.interrupted()) {
-                stop = true;
-                return;
-            }
-            const int64_t t = next.fetch_add(1);
-            if (t >= tasks) return;
-            DirectScan<T> s{r.queries, r.nq, r.d, r.points, r.stride, t * per_task, std::min(r.m, (t + 1) * per_task),
-                            w.thr.data(), &Worker<T>::hit, &w, true};
-            fns.scan(s);
-            if (!s.finite) all_finite = false;
-        }
-    };
-    // An exception on a worker (std::bad_alloc) must not escape its thread: the first one is kept,
-    // the others stop, and the calling thread rethrows it.
-    std::exception_ptr failure;
-    std::mutex failure_lock;
-    parallel_run(
-        threads,
-        [&](int id) {
-            try {
-                work(id);
-            } catch (...) {
-                std::lock_guard<std::mutex> g(failure_lock);
-                if (!failure) failure = std::current_exception();
-                stop = true;
-            }
-        },
-        [&] {
-            if (r.interrupted && r.interrupted()) stop = true;
-        });
-    if (failure) std::rethrow_exception(failure);
-    if (stop) return Status::Interrupted;
+    const bool done = for_each_task(threads, tasks, r.interrupted, stop, [&](int64_t t, int worker) {
+        Worker<T>& w = workers[static_cast<size_t>(worker)];
+        DirectScan<T> s{r.queries, r.nq, r.d, r.points, r.stride, t * per_task, std::min(r.m, (t + 1) * per_task),
+                        w.thr.data(), &Worker<T>::hit, &w, true};
+        fns.scan(s);
+        if (!s.finite) all_finite = false;
+    });
+    if (!done) return Status::Interrupted;
     finite = all_finite;
 
     // The final threshold of each query: the k-th smallest cost of all the threads' heaps together.

@@ -11,9 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <mutex>
 
 #include "../kernels/table.hpp"
 #include "../thread_pool.hpp"
@@ -147,36 +145,8 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
 
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
     std::atomic<bool> stop{false};
-    // fn(i, worker) for i in [0, count) on the pool's threads, polling for Ctrl-C. An exception on
-    // a worker (std::bad_alloc) must not escape its thread: the first one is kept, the others stop,
-    // and the calling thread rethrows it (nanobind makes it a MemoryError).
-    auto for_each_task = [&](int64_t count, auto&& fn) {
-        std::atomic<int64_t> next{0};
-        std::exception_ptr failure;
-        std::mutex failure_lock;
-        auto job = [&](int worker) {
-            try {
-                for (;;) {
-                    if (stop.load(std::memory_order_relaxed)) return;
-                    if (worker == 0 && r.interrupted && r.interrupted()) {
-                        stop = true;
-                        return;
-                    }
-                    const int64_t i = next.fetch_add(1);
-                    if (i >= count) return;
-                    fn(i, worker);
-                }
-            } catch (...) {
-                std::lock_guard<std::mutex> g(failure_lock);
-                if (!failure) failure = std::current_exception();
-                stop = true;
-            }
-        };
-        parallel_run(static_cast<int>(std::min<int64_t>(threads, count)), job, [&] {
-            if (r.interrupted && r.interrupted()) stop = true;
-        });
-        if (failure) std::rethrow_exception(failure);
-    };
+    // Tasks on the pool's threads, polling for Ctrl-C (thread_pool.hpp).
+    auto for_each = [&](int64_t count, auto&& fn) { for_each_task(threads, count, r.interrupted, stop, fn); };
 
     // A block's candidates: the pairs under the final threshold of their query, then (with refine)
     // re-checked query by query. Its output is joined to the others' in block order.
@@ -242,7 +212,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         }
     };
 
-    for_each_task(static_cast<int64_t>(tasks.size()), [&](int64_t i, int worker) {
+    for_each(static_cast<int64_t>(tasks.size()), [&](int64_t i, int worker) {
         Scratch<T>& sc = scratch[static_cast<size_t>(worker)];
         Task<T>& t = tasks[static_cast<size_t>(i)];
         t.block = i / ranges;
@@ -273,7 +243,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     });
     if (stop) return Status::Interrupted;
     if (ranges > 1)  // every range of a block done: its final thresholds, a block per task
-        for_each_task(blocks, [&](int64_t b, int worker) { finish_block(b, scratch[static_cast<size_t>(worker)]); });
+        for_each(blocks, [&](int64_t b, int worker) { finish_block(b, scratch[static_cast<size_t>(worker)]); });
     if (r.factors && r.factors->largest) {
         double largest = 0;
         bool finite = true;
