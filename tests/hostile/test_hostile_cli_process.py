@@ -31,7 +31,9 @@ def _only_before_our_code(traceback: str) -> bool:
     or pip's script wrapper's first lines (`import re`, `import sys`, finding the entry point's
     module), a few milliseconds in all."""
     files = re.findall(r'^\s*File "([^"]+)", line \d+', traceback, flags=re.M)
-    ours = ("/argreduce/", "/_argreduce_launch/", "/numpy/")
+    # the packages' own directories, not "/argreduce/" alone: a checkout in a directory named
+    # argreduce puts that in every path, pip's wrapper script (.venv/bin/argreduce) included
+    ours = ("/src/argreduce/", "/site-packages/argreduce/", "/_argreduce_launch/", "/numpy/")
     return "sys.exit(main())" not in traceback and not any(part in f for f in files for part in ours)
 
 
