@@ -19,9 +19,10 @@ import numpy as np
 _SOURCE = r"""
 typedef float v16 __attribute__((vector_size(64)));
 /* 12 independent accumulator chains hide the FMA latency on every x86 core of the last decade.
-   Each chain starts from a different value and every one is pinned by the asm barrier: chains
-   that compute the same thing are merged by the compiler (an earlier version pinned four of
-   twelve identical chains, ran five FMAs per iteration and counted twelve: 2.4x the real peak). */
+   Each chain starts from its own value, so the compiler cannot merge them, and all twelve are
+   summed at the end, so none can be dropped. No asm barrier: one that pinned only four of twelve
+   identical chains let the compiler merge eight (5 FMAs run, 12 counted: 2.4x the real peak), and
+   one that pins all twelve makes GCC keep a chain on the stack under -fPIC (half the real peak). */
 double fma_loop(long iters) {
     v16 a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11;
     v16 m, c;
@@ -34,8 +35,6 @@ double fma_loop(long iters) {
         a0 = a0 * m + c; a1 = a1 * m + c; a2 = a2 * m + c; a3 = a3 * m + c;
         a4 = a4 * m + c; a5 = a5 * m + c; a6 = a6 * m + c; a7 = a7 * m + c;
         a8 = a8 * m + c; a9 = a9 * m + c; a10 = a10 * m + c; a11 = a11 * m + c;
-        __asm__ volatile("" : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5),
-                              "+v"(a6), "+v"(a7), "+v"(a8), "+v"(a9), "+v"(a10), "+v"(a11));
     }
     v16 s = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
     double r = 0; for (int i = 0; i < 16; i++) r += s[i];
