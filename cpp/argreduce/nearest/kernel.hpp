@@ -18,6 +18,8 @@
 #include <limits>
 #include <cstring>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "../kernels/simd.hpp"
 #include "screen.hpp"
@@ -229,7 +231,7 @@ static void sweep_dp(const Sweep<T>& s) {
     T t[kMR];
     for (int64_t c0 = s.p0; c0 < s.p1; c0 += s.chunk) {
         const int64_t c1 = std::min(s.p1, c0 + s.chunk);
-        for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) {
+        for (int64_t q0 = s.q_first; q0 < s.nq; q0 += kMR) {
             const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q0));
             for (int r = 0; r < kMR; ++r) t[r] = r < rows ? s.thr[q0 + r] : -std::numeric_limits<T>::infinity();
             const T* a = s.queries + q0 * dp;
@@ -261,9 +263,11 @@ static void sweep(const Sweep<T>& s) {
     }
 }
 
+#include "pruned_kernel.hpp"
+
 template <class T>
 static constexpr ScreenFns<T> fns() {
-    return {kMR, kWidth<T>, &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>, &sweep<T>};
+    return {kMR, kWidth<T>, &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>, &sweep<T>, &sweep_pruned<T>};
 }
 
 static constexpr ScreenKernels screen_kernels() { return {fns<float>(), fns<double>()}; }

@@ -156,12 +156,12 @@ def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtyp
         y_big = screen._largest_magnitude(y)  # x unchecked: a guess; else x's own largest
         guess = X_HEADROOM * y_big if check_x is not None else screen._largest_magnitude(x)
         pts = screen.l2_points(guess, y, sdt, y_big)
-        r, c, norm2 = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+        r, c, norm2 = fused.refined_l2(x, pts, k, get_num_threads(), y, code, fmt, dist, idx)
         if not norm2 <= MAX_QUERY_NORM2:  # NaN: not finite
             if check_x is not None:
                 check_x()  # the contract's error for a NaN or inf, naming the row
             pts = screen.l2_points(screen._largest_magnitude(x), y, sdt, y_big)
-            r, c, _ = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+            r, c, _ = fused.refined_l2(x, pts, k, get_num_threads(), y, code, fmt, dist, idx)
     if r.size:
         rows = np.unique(r)
         best = KBest(rows, k, points)
