@@ -170,16 +170,13 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
 
 template <class T>
 static void sweep_pruned(const Sweep<T>& s) {
-    static_assert(nearest::kPruneMaxD + 1 <= 9, "an unrolled kernel for every pruned factor count");
+    static_assert(nearest::kPruneMaxD + 1 <= 6, "an unrolled kernel for every pruned factor count");
     switch (s.dp) {
         case 2: return sweep_pruned_dp<T, 2>(s);
         case 3: return sweep_pruned_dp<T, 3>(s);
         case 4: return sweep_pruned_dp<T, 4>(s);
         case 5: return sweep_pruned_dp<T, 5>(s);
         case 6: return sweep_pruned_dp<T, 6>(s);
-        case 7: return sweep_pruned_dp<T, 7>(s);
-        case 8: return sweep_pruned_dp<T, 8>(s);
-        case 9: return sweep_pruned_dp<T, 9>(s);
         default: return sweep<T>(s);  // no boxes for this many factors (spatial.hpp)
     }
 }
