@@ -263,7 +263,7 @@ def main(argv=None) -> int:
         workloads.append(("one batch of queries", 16, args.batch_m, 64, (1, 10)))
     peak, sgemm = fma_peak_gflops(threads), sgemm_gflops()
     print(f"FMA peak {peak:.1f} GFLOP/s, sgemm {sgemm:.1f} GFLOP/s", flush=True)
-    cases = ((3, 1100), (16, 200), (64, 200)) if not args.quick else ((3, 50), (16, 50), (64, 50))
+    cases = ((3, 2100), (16, 200), (64, 200)) if not args.quick else ((3, 50), (16, 50), (64, 50))
     exact_rows = exactness(cases, EXACT_POINTS[args.quick], args.offset)
     rows = speed(workloads, args.rounds, threads)
     Path(args.out).write_text(report(rows, exact_rows, peak, sgemm, args, threads))

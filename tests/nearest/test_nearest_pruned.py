@@ -14,8 +14,12 @@ import pytest
 import argreduce as ar
 from argreduce.knn import exact, fused, screen
 
-#: The core prunes from this many points and n (d + 1) >= 4096 query factors (spatial.hpp).
+#: The core prunes from this many points, d <= 4 and n (d + 1) >= 8192 query factors (spatial.hpp).
 M = 16384 + 100
+
+
+def queries_pruned(d: int) -> int:
+    return -(-8192 // (d + 1))
 DTYPES = [np.float32, np.float64]
 
 
@@ -30,6 +34,9 @@ def data(kind: str, n: int, d: int, dtype, seed: int) -> tuple[np.ndarray, np.nd
     elif kind == "grid":  # small integers: exact ties everywhere, duplicate points, queries on points
         x, y = rng.integers(0, 12, (n, d)), rng.integers(0, 12, (M, d))
         x[: n // 4] = y[rng.integers(0, M, n // 4)]
+    elif kind == "far":  # every query far from every point: no box is far enough to skip
+        x = rng.standard_normal((n, d)) + 50
+        y = rng.standard_normal((M, d))
     else:  # "offset": GPS-like, a spread of 1e-2 around 1e6
         x = 1e6 + rng.uniform(0, 1e-2, (n, d))
         y = 1e6 + rng.uniform(0, 1e-2, (M, d))
@@ -55,9 +62,9 @@ KINDS = [(kind, dtype) for kind in ("normal", "clusters", "grid", "offset") for 
 
 
 @pytest.mark.parametrize(("kind", "dtype"), KINDS)
-@pytest.mark.parametrize(("d", "k"), [(1, 1), (2, 5), (3, 10), (4, 1), (5, 3)])
+@pytest.mark.parametrize(("d", "k"), [(1, 1), (2, 5), (3, 10), (4, 3)])
 def test_pruned_screen_equals_the_full_screen(kind, dtype, d, k):
-    n = max(-(-4096 // (d + 1)), 700)
+    n = queries_pruned(d)
     x, y = data(kind, n, d, dtype, seed=d * 10 + k)
     dist, idx, pairs, tiles = run_core(x, y, k, prune=True)
     full_dist, full_idx, full_pairs, full_tiles = run_core(x, y, k, prune=False)
@@ -71,7 +78,7 @@ def test_pruned_screen_equals_the_full_screen(kind, dtype, d, k):
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_the_pruned_screen_does_not_depend_on_threads(threads):
-    x, y = data("clusters", 1500, 3, np.float32, seed=3)
+    x, y = data("clusters", queries_pruned(3), 3, np.float32, seed=3)
     want = run_core(x, y, 4, prune=False, threads=1)[:3]
     got = run_core(x, y, 4, prune=True, threads=threads)[:3]
     np.testing.assert_array_equal(got[1], want[1])
@@ -79,15 +86,17 @@ def test_the_pruned_screen_does_not_depend_on_threads(threads):
     assert got[2] == want[2]
 
 
-def test_boxes_that_do_not_separate_go_back_to_the_full_sweep():
-    """700 queries spread over 5 dimensions: each micro-panel's box spans most of the points' boxes,
-    and after a few micro-panels each task sweeps the rest in full."""
-    x, y = data("normal", 700, 5, np.float32, seed=8)
-    _, idx, pairs, tiles = run_core(x, y, 2, prune=True)
-    full = run_core(x, y, 2, prune=False)
+@pytest.mark.parametrize("k", [1, 4, 40])
+def test_boxes_that_do_not_separate_go_back_to_the_full_sweep(k):
+    """Queries far from every point: no box is far enough to skip, and after a few micro-panels each
+    task sweeps the rest in full, from the thresholds of each micro-panel's seeds (k <= 32)."""
+    x, y = data("far", queries_pruned(4), 4, np.float32, seed=8)
+    dist, idx, pairs, tiles = run_core(x, y, k, prune=True)
+    full = run_core(x, y, k, prune=False)
     np.testing.assert_array_equal(idx, full[1])
+    np.testing.assert_array_equal(dist, full[0])
     assert pairs == full[2]
-    assert full[3] / 2 < tiles <= full[3]
+    assert full[3] * 0.9 < tiles <= full[3] * 1.1  # every tile, and the seeds
 
 
 def squared_distances(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -109,7 +118,7 @@ def direct_squared_distances(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("k", [1, 6])
 def test_nearest_through_the_pruned_screen_breaks_ties_by_index(d, k):
     """Integer grids: exact float64 distances, ties everywhere; the smaller index first."""
-    x, y = data("grid", -(-4096 // (d + 1)), d, np.float32, seed=20 + d)
+    x, y = data("grid", queries_pruned(d), d, np.float32, seed=20 + d)
     dist, idx = ar.nearest(x, y, k=k)
     sq = squared_distances(x, y)
     want = np.argsort(sq, axis=1, kind="stable")[:, :k]
@@ -120,7 +129,7 @@ def test_nearest_through_the_pruned_screen_breaks_ties_by_index(d, k):
 def test_nearest_through_the_pruned_screen_on_large_offsets():
     """A spread of 1e-2 around 1e6 in float64: the float64 differences from the inputs are exact
     (Sterbenz), so a float64 brute force ranked with the index is the reference."""
-    x, y = data("offset", 1100, 3, np.float64, seed=7)
+    x, y = data("offset", queries_pruned(3), 3, np.float64, seed=7)
     dist, idx = ar.nearest(x, y, k=3)
     sq = direct_squared_distances(x, y)
     want = np.argsort(sq, axis=1, kind="stable")[:, :3]
@@ -130,7 +139,7 @@ def test_nearest_through_the_pruned_screen_on_large_offsets():
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_a_non_finite_query_under_pruning_gets_the_contracts_error(bad):
-    x, y = data("normal", 2000, 3, np.float32, seed=9)
+    x, y = data("normal", queries_pruned(3), 3, np.float32, seed=9)
     x[1234, 1] = bad
     with pytest.raises(ValueError, match="x has a NaN or inf in row 1234"):
         ar.nearest(x, y)

@@ -226,7 +226,8 @@ static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&ac
             }
         }
         if (largest < top) {  // the lowered threshold: only the lanes still under it are emitted
-            s.thr[q] = nearest::threshold<T>(largest, s.B[q]);
+            // min: a threshold set lower by other means (pruned_kernel.hpp's seeds) stays
+            s.thr[q] = std::min(s.thr[q], nearest::threshold<T>(largest, s.B[q]));
             const Vec<T> tv2 = broadcast<T>(s.thr[q]);
             bits = (lanes_at_most<T>(acc0[r], tv2) | uint64_t(lanes_at_most<T>(acc1[r], tv2)) << L) & real;
         }

@@ -5,8 +5,8 @@
 // side that costs more). A tile whose point box lies too far from the query box for any of its
 // costs to pass is never computed (pruned_kernel.hpp). For low-dimensional or clustered data that
 // skips nearly every tile: the search costs about what a tree's does, and the fused kernel's
-// exactness argument is unchanged. Where the boxes do not separate (data spread out in all five
-// dimensions), a task goes back to the full sweep after a few micro-panels.
+// exactness argument is unchanged. Where the boxes do not separate (queries far from every point,
+// few queries spread out), a task goes back to the full sweep after a few micro-panels.
 //
 // Why a skipped tile cannot matter (the screen's costs, screen.py's l2_screen): the cost of query
 // x and point y is G = -2 xf.yf + fl(|yf|^2) computed in the screening dtype, xf and yf the shifted,
@@ -23,18 +23,16 @@
 
 namespace argreduce::nearest {
 
-// Pruning pays where boxes of 32 points are small: a few dimensions. On normal data it computed 1%,
-// 3%, 6% and about 25% of the tiles for d = 2 to 5 (10,000 queries, 100,000 points) and took 0.5x,
-// 0.5x and 0.75x of the full screen's time at d = 3 to 5; at d = 6 it saves nothing, and the points'
-// Z order then costs the full sweep that takes over (each query's threshold falls slowly as the
-// sweep nears it in space): 1.3x.
-inline constexpr int64_t kPruneMaxD = 5;
+// Pruning pays where boxes of 32 points are small: a few dimensions. On normal data (10,000 queries,
+// 100,000 points) it computed 1%, 3%, 6% and 14-98% of the tiles for d = 2 to 5 and took 0.4-0.5x,
+// 0.5-0.6x and 0.7-1.15x of the full screen's time at d = 3, 4 and 5; at d = 6 it saves nothing.
+inline constexpr int64_t kPruneMaxD = 4;
 // Whether n queries and m points of d dimensions pay for the set-up: the points' Z order and boxes
-// take a few passes over the points (about what a full screen of 1,000 queries in three dimensions
-// costs: kPruneMinWork query factors), the queries' k-d order some 20 ns per query and level
+// take a few passes over the points (about what a full screen of 1,500 queries in three dimensions
+// costs: from kPruneMinWork query factors, 2,048 queries at d = 3, pruning saved time), the queries' k-d order some 20 ns per query and level
 // (what a full screen of each query against some 5,000 points costs: with far fewer points than
 // kPruneMinPoints nothing is left to save).
-inline constexpr int64_t kPruneMinWork = 4096;
+inline constexpr int64_t kPruneMinWork = 8192;
 inline constexpr int64_t kPruneMinPoints = 16384;
 inline bool worth_pruning(int64_t n, int64_t m, int64_t d) {
     return d >= 1 && d <= kPruneMaxD && n * (d + 1) >= kPruneMinWork && m >= kPruneMinPoints;
