@@ -20,17 +20,9 @@ namespace argreduce::nearest {
 namespace {
 
 constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries: read once per chunk
-constexpr int64_t kChunkBytes = int64_t(256) << 10;  // a chunk of point panels: stays in L2
-constexpr int64_t kChunkPanels = 16;                 // and its costs, MR x 16 panels, stay in L1
+constexpr int64_t kChunkBytes = int64_t(32) << 10;   // a chunk of point panels: stays in L1
 constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
 constexpr int64_t kSplitQueries = 8;                 // micro-panels per thread before queries are split
-
-template <class T>
-struct Hit {
-    int32_t q;  // in the block (a block has fewer than 2^31 queries)
-    T g;
-    int64_t j;  // point
-};
 
 template <class T>
 struct Task {
@@ -50,6 +42,11 @@ struct Task {
         if (hits.size() >= compact_at) compact();
     }
 
+    void emit_hits(const Hit<T>* h, int64_t n) {
+        hits.insert(hits.end(), h, h + n);
+        if (hits.size() >= compact_at) compact();
+    }
+
     // Drops the hits that the thresholds have since passed by: keeps memory near the final count.
     void compact() {
         hits.erase(std::remove_if(hits.begin(), hits.end(), [&](const Hit<T>& h) { return !(h.g <= thr[h.q]); }),
@@ -59,48 +56,6 @@ struct Task {
 };
 
 int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
-
-// Rows [q0, q0 + n) of the queries' factors (n x dp into xs) and their bounds (into B): the values
-// of shift_rows (shift.cpp) with factor -2, written so that the compiler vectorizes the row (the
-// squared norm is summed in four chains: the bound allows any order).
-template <class In, class T>
-double make_factors(const QueryFactors& f, const In* a, int64_t n, int64_t dp, T* xs, double* B) {
-    const int64_t d = f.d;
-    const double s = f.s;
-    const double* cs = f.cs;
-    double largest = 0;
-    for (int64_t i = 0; i < n; ++i) {
-        const In* row = a + i * d;
-        T* o = xs + i * dp;
-        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
-        double acc[4] = {0, 0, 0, 0};
-        int64_t l = 0;
-        for (; l + 4 <= d; l += 4)
-            for (int u = 0; u < 4; ++u) {
-                const double w = static_cast<double>(o[l + u]);
-                acc[u] += w * w;
-            }
-        for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
-        o[d] = T(1);
-        const double n2 = ((acc[0] + acc[1]) + (acc[2] + acc[3])) * 0.25;  // of the rows before -2: exact
-        if (!(n2 < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
-            std::fill(o, o + d, T(0));  // a harmless row in its place: the caller uses nothing
-            B[i] = 0;
-            largest = std::numeric_limits<double>::quiet_NaN();
-            continue;
-        }
-        const double A = std::sqrt(n2) * (1 + 1e-10);
-        B[i] = f.p0 + A * (f.p1 + A * f.p2);
-        if (n2 > largest) largest = n2;  // NaN stays
-    }
-    return largest;
-}
-
-template <class T>
-double make_factors(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* xs, double* B) {
-    if (f.wide) return make_factors<double, T>(f, static_cast<const double*>(f.x) + q0 * f.d, n, dp, xs, B);
-    return make_factors<float, T>(f, static_cast<const float*>(f.x) + q0 * f.d, n, dp, xs, B);
-}
 
 // A worker's buffers, kept from one task to the next.
 template <class T>
@@ -141,7 +96,11 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     // Fewer blocks than threads: each block's points are split into ranges, one task each.
     const int64_t ranges = blocks >= threads ? 1 : std::min<int64_t>(panels, (threads + blocks - 1) / blocks);
     const int64_t per_range = (panels + ranges - 1) / ranges;
-    const int64_t chunk = std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kChunkPanels);
+    // A range that fits in one chunk is one (its thresholds settle in one pass of the kernel's
+    // take_chunk); a longer one is cut into chunks that stay in L1.
+    const int64_t chunk = per_range <= kMaxChunkPanels && per_range > 0
+                              ? per_range
+                              : std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kMaxChunkPanels);
 
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
     std::atomic<bool> stop{false};
@@ -223,21 +182,21 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
         t.count.assign(static_cast<size_t>(t.nq), k);
         t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
-        const T* xs = r.xs ? r.xs + t.q_begin * r.dp : nullptr;
-        if (r.factors) {
-            sc.made.resize(static_cast<size_t>(t.nq * r.dp));
+        sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
+        if (r.factors) {  // made from the raw queries by the instruction set's code, packed as made
+            sc.made.resize(static_cast<size_t>(mr * r.dp));
             t.own_B.resize(static_cast<size_t>(t.nq));
-            t.largest = make_factors<T>(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), t.own_B.data());
-            xs = sc.made.data();
+            t.largest = fns.make_queries(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(),
+                                         t.own_B.data());
             t.B = t.own_B.data();
         } else {
             t.B = r.B + t.q_begin;
+            fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, sc.packed.data());
         }
-        sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
-        fns.pack_queries(xs, t.nq, r.dp, sc.packed.data());
         Sweep<T> s{sc.packed.data(), t.nq, r.panels, r.m, t.range * per_range,
                    std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, t.thr.data(), t.heap.data(), t.B,
-                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
+                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t,
+                   [](void* ctx, const Hit<T>* h, int64_t n) { static_cast<Task<T>*>(ctx)->emit_hits(h, n); }};
         if (s.p0 < s.p1) fns.sweep(s);
         if (ranges == 1) finish_block(t.block, sc);  // its thresholds are final: while its data are warm
     });

@@ -11,7 +11,9 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 #include <functional>
 #include <vector>
 
@@ -19,6 +21,19 @@
 #include "refine.hpp"
 
 namespace argreduce::nearest {
+
+// The next value of T above a finite x: std::nextafter(x, +inf) without a call into libm (it runs
+// once per query each time the query's k-th smallest cost falls, in the kernel's inner loop).
+template <class T>
+static inline T next_up(T x) {
+    using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+    if (x == T(0)) return std::numeric_limits<T>::denorm_min();  // +0 and -0 alike
+    U u;
+    std::memcpy(&u, &x, sizeof(u));
+    u = x > T(0) ? u + 1 : u - 1;  // the magnitude up for a positive x, down for a negative one
+    std::memcpy(&x, &u, sizeof(u));
+    return x;
+}
 
 // kth + 2 B rounded up to T: every cost at most kth + 2 B (as real numbers) passes `cost <= t`.
 // Static: each instruction set's translation unit keeps its own copy (no mixing at link time).
@@ -28,9 +43,21 @@ static inline T threshold(T kth, double B) {
     double t = static_cast<double>(kth) + 2 * B;
     t += std::fabs(t) * 0x1p-50;  // covers the rounding of the sum above
     T f = static_cast<T>(t);
-    if (static_cast<double>(f) < t) f = std::nextafter(f, std::numeric_limits<T>::infinity());
+    if (static_cast<double>(f) < t) f = next_up(f);
     return f;
 }
+
+// The most point panels in a chunk: the kernel keeps a micro-panel's passing tiles of one chunk on
+// its stack (kernel.hpp, sweep_dp), at most this many.
+inline constexpr int64_t kMaxChunkPanels = 16;
+
+// A candidate pair: query q of the block, its cost g, point j.
+template <class T>
+struct Hit {
+    int32_t q;  // in the block (a block has fewer than 2^31 queries)
+    T g;
+    int64_t j;
+};
 
 // What the per-instruction-set code (kernel.hpp) is handed for one task: a block of queries packed
 // into micro-panels, a range of point panels, and the block's running state. It computes each tile
@@ -45,14 +72,17 @@ struct Sweep {
     int64_t m;         // points (the rest of the last panel is padding)
     int64_t p0, p1;    // the panels this task sweeps
     int64_t dp;        // factors per vector
-    int64_t chunk;     // panels per chunk: the chunk stays in L1/L2 while the block sweeps it
+    int64_t chunk;     // panels per chunk (at most kMaxChunkPanels): it stays in L2 while the block sweeps it
     int64_t k;
     T* thr;            // per query: a cost above it cannot be among the k best
     T* heap;           // per query: its k smallest costs so far, a max-heap, +inf until filled
     const double* B;   // per query bound
     void (*emit)(void* ctx, int64_t q, int64_t j, T g);  // a candidate pair
     void* ctx;
+    void (*emit_hits)(void* ctx, const Hit<T>* hits, int64_t n) = nullptr;  // n of them (null: emit each)
 };
+
+struct QueryFactors;
 
 // One instruction set's kernels for one dtype.
 template <class T>
@@ -62,6 +92,10 @@ struct ScreenFns {
     void (*pack_points)(const T* ys, int64_t m, int64_t dp, T* out);   // out: ceil(m/W)*W*dp values
     void (*pack_queries)(const T* xs, int64_t n, int64_t dp, T* out);  // out: ceil(n/MR)*MR*dp values
     void (*sweep)(const Sweep<T>& s);
+    // Queries [q0, q0 + n) of QueryFactors: their factors straight into micro-panels (as
+    // pack_queries would lay them out) and their bounds into B; `rows` is MR x dp scratch. Returns
+    // the rows' largest squared norm (QueryFactors::largest).
+    double (*make_queries)(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* rows, T* out, double* B);
 };
 
 struct ScreenKernels {
