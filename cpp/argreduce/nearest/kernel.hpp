@@ -227,22 +227,30 @@ static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&ac
 }
 
 // A micro-panel's tiles that passed within one chunk, kept until the chunk's end (take_chunk):
-// each row of each tile as W costs, the padding past the last point set to +inf.
+// each row of each tile as W costs, the padding past the last point set to +inf, and per row the
+// tiles in which it passed (a row that passed in none has nothing under its threshold: skipped).
 template <class T>
 struct Passed {
     static constexpr int W = kWidth<T>;
     alignas(64) T cost[nearest::kMaxChunkPanels][kMR][W];
     int64_t panel[nearest::kMaxChunkPanels];
     uint64_t real[nearest::kMaxChunkPanels];  // the lanes that are points
+    uint32_t tiles[kMR];                      // per row: bit i set if it passed in tile i
     int count = 0;
 
-    void keep(const Vec<T> (&acc0)[kMR], const Vec<T> (&acc1)[kMR], int64_t p, int64_t n) {
+    void clear() {
+        count = 0;
+        for (int r = 0; r < kMR; ++r) tiles[r] = 0;
+    }
+
+    void keep(const Vec<T> (&acc0)[kMR], const Vec<T> (&acc1)[kMR], const T (&t)[kMR], int64_t p, int64_t n) {
         constexpr int L = kLanes<T>;
         T(&c)[kMR][W] = cost[count];
 #pragma GCC unroll 16
         for (int r = 0; r < kMR; ++r) {
             store<T>(c[r], acc0[r]);
             store<T>(c[r] + L, acc1[r]);
+            tiles[r] |= uint32_t(lanes_at_most<T>(vmin<T>(acc0[r], acc1[r]), broadcast<T>(t[r])) != 0) << count;
         }
         if (n < W)  // the last panel: its zero padding costs 0, which no minimum may take
             for (int r = 0; r < kMR; ++r) std::fill(c[r] + n, c[r] + W, std::numeric_limits<T>::infinity());
@@ -283,22 +291,25 @@ static void take_chunk(const Sweep<T>& s, int64_t q0, int rows, const Passed<T>&
     const int64_t k = s.k;
     Emitter<T> out{s};
     T least[kMR];
-    if (k == 1)  // each row's minimum over the kept tiles, in vector steps: the rows' chains side by side
+    if (k == 1)  // each row's minimum over its tiles, in vector steps: the rows' chains side by side
         for (int r = 0; r < rows; ++r) {
-            Vec<T> lo = vmin<T>(load<T>(kept.cost[0][r]), load<T>(kept.cost[0][r] + L));
-            for (int i = 1; i < kept.count; ++i)
-                lo = vmin<T>(lo, vmin<T>(load<T>(kept.cost[i][r]), load<T>(kept.cost[i][r] + L)));
+            Vec<T> lo = broadcast<T>(std::numeric_limits<T>::infinity());
+            for (uint32_t b = kept.tiles[r]; b; b &= b - 1) {
+                const T* row = kept.cost[__builtin_ctz(b)][r];
+                lo = vmin<T>(lo, vmin<T>(load<T>(row), load<T>(row + L)));
+            }
             least[r] = segment_min<L, T>(lo)[0];
         }
     for (int r = 0; r < rows; ++r) {
+        if (!kept.tiles[r]) continue;
         const int64_t q = q0 + r;
         T* h = s.heap + q * k;
         const T top = h[0];
         if (k == 1) {
             if (least[r] < h[0]) h[0] = least[r];
         } else {
-            for (int i = 0; i < kept.count; ++i) {
-                const T* row = kept.cost[i][r];
+            for (uint32_t b = kept.tiles[r]; b; b &= b - 1) {
+                const T* row = kept.cost[__builtin_ctz(b)][r];
                 const Vec<T> hv = broadcast<T>(h[0]);  // lanes under the heap's largest: rarely many
                 uint64_t bits = lanes_below<T>(load<T>(row), hv) | uint64_t(lanes_below<T>(load<T>(row + L), hv)) << L;
                 for (; bits; bits &= bits - 1) {
@@ -310,13 +321,21 @@ static void take_chunk(const Sweep<T>& s, int64_t q0, int rows, const Passed<T>&
         if (h[0] < top) s.thr[q] = nearest::threshold<T>(h[0], s.B[q]);
     }
     for (int r = 0; r < rows; ++r) {  // then the emission, the thresholds of every row known
+        if (!kept.tiles[r]) continue;
         const int64_t q = q0 + r;
         const Vec<T> tv = broadcast<T>(s.thr[q]);
-        for (int i = 0; i < kept.count; ++i) {
+        uint32_t tiles = 0;  // those with a cost at most the threshold in this row: one test each, no branch
+        for (uint32_t b = kept.tiles[r]; b; b &= b - 1) {
+            const int i = __builtin_ctz(b);
             const T* row = kept.cost[i][r];
-            const Vec<T> a = load<T>(row), b = load<T>(row + L);
-            if (!lanes_at_most<T>(vmin<T>(a, b), tv)) continue;  // the common case: one test for the row
-            uint64_t bits = (lanes_at_most<T>(a, tv) | uint64_t(lanes_at_most<T>(b, tv)) << L) & kept.real[i];
+            tiles |= uint32_t(lanes_at_most<T>(vmin<T>(load<T>(row), load<T>(row + L)), tv) != 0) << i;
+        }
+        for (; tiles; tiles &= tiles - 1) {
+            const int i = __builtin_ctz(tiles);
+            const T* row = kept.cost[i][r];
+            uint64_t bits =
+                (lanes_at_most<T>(load<T>(row), tv) | uint64_t(lanes_at_most<T>(load<T>(row + L), tv)) << L) &
+                kept.real[i];
             for (; bits; bits &= bits - 1) {
                 const int j = __builtin_ctzll(bits);
                 out.add(q, kept.panel[i] * W + j, row[j]);
@@ -342,11 +361,11 @@ static void sweep_dp(const Sweep<T>& s) {
             const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q0));
             for (int r = 0; r < kMR; ++r) t[r] = r < rows ? s.thr[q0 + r] : -std::numeric_limits<T>::infinity();
             const T* a = s.queries + q0 * dp;
-            kept.count = 0;
+            kept.clear();
             for (int64_t p = c0; p < c1; ++p) {
                 Vec<T> acc0[kMR], acc1[kMR];
                 tile_costs<T, DP>(s, a, p, acc0, acc1);
-                if (tile_passes<T>(acc0, acc1, t)) kept.keep(acc0, acc1, p, std::min<int64_t>(W, s.m - p * W));
+                if (tile_passes<T>(acc0, acc1, t)) kept.keep(acc0, acc1, t, p, std::min<int64_t>(W, s.m - p * W));
             }
             if (kept.count) take_chunk<T>(s, q0, rows, kept);
         }

@@ -27,12 +27,12 @@ namespace argreduce::nearest {
 template <class T>
 static inline T next_up(T x) {
     using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
-    if (x == T(0)) return std::numeric_limits<T>::denorm_min();  // +0 and -0 alike
     U u;
     std::memcpy(&u, &x, sizeof(u));
     u = x > T(0) ? u + 1 : u - 1;  // the magnitude up for a positive x, down for a negative one
-    std::memcpy(&x, &u, sizeof(u));
-    return x;
+    T y;
+    std::memcpy(&y, &u, sizeof(u));
+    return x == T(0) ? std::numeric_limits<T>::denorm_min() : y;  // +0 and -0 alike
 }
 
 // kth + 2 B rounded up to T: every cost at most kth + 2 B (as real numbers) passes `cost <= t`.
@@ -42,9 +42,9 @@ static inline T threshold(T kth, double B) {
     if (!(kth < std::numeric_limits<T>::infinity())) return std::numeric_limits<T>::infinity();
     double t = static_cast<double>(kth) + 2 * B;
     t += std::fabs(t) * 0x1p-50;  // covers the rounding of the sum above
-    T f = static_cast<T>(t);
-    if (static_cast<double>(f) < t) f = next_up(f);
-    return f;
+    const T f = static_cast<T>(t);
+    const T up = next_up(f);  // both made, one chosen: no branch to mispredict (half the time each)
+    return static_cast<double>(f) < t ? up : f;
 }
 
 // The most point panels in a chunk: the kernel keeps a micro-panel's passing tiles of one chunk on
