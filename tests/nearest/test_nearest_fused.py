@@ -150,6 +150,26 @@ def test_thresholds_falling_within_a_chunk(dtype, k):
     check(x, y, k)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("m", [1, 95, 97, 1000])
+def test_points_prepared_in_parts_on_threads(dtype, m, monkeypatch):
+    """The points' factors and panels made a part per thread equal those made in one piece."""
+    rng = np.random.default_rng(m)
+    y = (rng.standard_normal((m, 7)) * 3 + 100).astype(dtype)
+    monkeypatch.setattr(threads, "_override", 3)
+    monkeypatch.setattr(screen, "PARALLEL_VALUES", 1 << 60)
+    assert len(screen.row_parts(m, 8, 32)) == 1
+    whole = screen.l2_points(float(np.abs(y).max()), y, np.dtype(dtype))
+    whole_panels = fused.pack(whole.ys)
+    monkeypatch.setattr(screen, "PARALLEL_VALUES", 1)
+    parts = screen.row_parts(m, 8, 32)
+    assert (len(parts) > 1) == (m > 32) and all(a % 32 == 0 for a, _ in parts)
+    assert [a for a, _ in parts[1:]] == [b for _, b in parts[:-1]] and parts[0][0] == 0 and parts[-1][1] == m
+    split = screen.l2_points(float(np.abs(y).max()), y, np.dtype(dtype))
+    assert np.array_equal(split.ys, whole.ys)
+    assert np.array_equal(fused.pack(split.ys), whole_panels)
+
+
 @pytest.mark.parametrize("d", [1, 2, 3, 7, 8, 9, 16, 31, 33, 64, 100, 300])
 def test_every_width_against_the_reference(d):
     """d around the vector widths and the micro-panel edges (M not a multiple of the panel)."""
