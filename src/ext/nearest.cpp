@@ -5,8 +5,10 @@
 
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/pair.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/tuple.h>
 
+#include <optional>
 #include <type_traits>
 #include <tuple>
 #include <vector>
@@ -112,29 +114,43 @@ std::pair<Int64Result, Int64Result> screen_refine(Matrix<T> xs, Flat<T> panels, 
 // The same for the L2 metrics with the query factors made per block in the core (QueryFactors):
 // no (N, d + 1) copy of the queries, no per-query bound array from Python.
 template <class T, class In>
-std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Flat<T> panels, int64_t m, int64_t k, int threads,
+std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Matrix<T> ys, bool prune, int64_t k, int threads,
                                               Matrix<In> y, int metric, int bits, int emin, int emax, double s,
                                               Flat<double> cs, double p0, double p1, double p2, Distances dist,
                                               Indices idx,
-                                              nb::ndarray<double, nb::ndim<1>, nb::c_contig, nb::device::cpu> largest) {
+                                              nb::ndarray<double, nb::ndim<1>, nb::c_contig, nb::device::cpu> largest,
+                                              std::optional<nb::ndarray<int64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>> tiles) {
     const int64_t n = static_cast<int64_t>(x.shape(0)), d = static_cast<int64_t>(x.shape(1));
+    const int64_t m = static_cast<int64_t>(ys.shape(0));
     if (static_cast<int64_t>(cs.shape(0)) != d) throw nb::value_error("argreduce core: one shift per column");
+    if (static_cast<int64_t>(ys.shape(1)) != d + 1) throw nb::value_error("argreduce core: ys must be (m, d + 1)");
     if (largest.shape(0) != 1) throw nb::value_error("argreduce core: largest holds one value");
     if (metric > 1) throw nb::value_error("argreduce core: screen_refine metric or format out of range");
-    // A request over no stored factors: screen_request's checks on a (n, d + 1) shape.
-    const auto& fns = argreduce::nearest::screen_fns<T>();
     if (m < 1 || k < 1 || k > m) throw nb::value_error("argreduce core: k or the point count out of range");
-    if (static_cast<int64_t>(panels.shape(0)) != (m + fns.width - 1) / fns.width * fns.width * (d + 1))
-        throw nb::value_error("argreduce core: packed points do not match m and d (packed by another ISA?)");
     const auto refine = refine_of<In>(n, m, k, x, y, metric, bits, emin, emax, dist, idx);
     const argreduce::nearest::QueryFactors factors{
         x.data(), std::is_same_v<In, double>, d, s, cs.data(), p0, p1, p2, largest.data()};
-    argreduce::nearest::ScreenRequest<T> r{nullptr, n, panels.data(), m, d + 1, nullptr, k, threads < 1 ? 1 : threads,
+    argreduce::nearest::PreparedPoints<T> points;
+    {
+        nb::gil_scoped_release release;
+        argreduce::nearest::prepare_points<T>(ys.data(), m, d + 1, prune && argreduce::nearest::worth_pruning(n, m, d), points);
+    }
+    const argreduce::nearest::Boxes<T> boxes = points.boxes();
+    argreduce::nearest::ScreenRequest<T> r{nullptr, n, points.panels.data(), m, d + 1, nullptr, k,
+                                           threads < 1 ? 1 : threads,
                                            [] {
                                                nb::gil_scoped_acquire acquire;
                                                return PyErr_CheckSignals() != 0;
                                            },
                                            &refine, &factors};
+    if (points.pruned()) {
+        r.point_order = points.order.data();
+        r.boxes = &boxes;
+    }
+    if (tiles) {
+        if (tiles->shape(0) != 1) throw nb::value_error("argreduce core: tiles holds one value");
+        r.tiles = tiles->data();
+    }
     return run(r);
 }
 
@@ -211,21 +227,23 @@ void bind_nearest(nb::module_& m) {
           "idx"_a, refine_doc);
     const char* l2_doc =
         "nearest_screen_refine for the L2 metrics (0, 1) with the query factors made in the core from the "
-        "raw queries x: scale s, shifted common point cs, bound polynomial p0, p1, p2 (screen.py, L2Points); "
-        "largest[0] receives the largest squared norm of the shifted, scaled rows (NaN if one is not "
+        "raw queries x and the points packed there from their factors ys (m, d + 1), for small d in Z "
+        "order with far tiles skipped if prune (spatial.hpp): scale s, shifted common point cs, bound "
+        "polynomial p0, p1, p2 (screen.py, L2Points). tiles[0], if given, receives the tiles of costs "
+        "computed; largest[0] the largest squared norm of the shifted, scaled rows (NaN if one is not "
         "finite: a NaN or inf in x, or a factor out of range; nothing else is then meaningful).";
-    m.def("nearest_l2_refine", &l2_refine<float, float>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+    m.def("nearest_l2_refine", &l2_refine<float, float>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, "largest"_a, l2_doc);
-    m.def("nearest_l2_refine", &l2_refine<float, double>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+          "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
+    m.def("nearest_l2_refine", &l2_refine<float, double>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, "largest"_a, l2_doc);
-    m.def("nearest_l2_refine", &l2_refine<double, float>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+          "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
+    m.def("nearest_l2_refine", &l2_refine<double, float>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, "largest"_a, l2_doc);
-    m.def("nearest_l2_refine", &l2_refine<double, double>, "x"_a.noconvert(), "panels"_a, "m"_a, "k"_a, "threads"_a,
+          "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
+    m.def("nearest_l2_refine", &l2_refine<double, double>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
-          "dist"_a, "idx"_a, "largest"_a, l2_doc);
+          "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
     const char* direct_doc =
         "Candidates (rows, cols, finite) of the direct screen: squared differences summed straight from "
         "y's rows, every pair within the relative bound of row i's k-th smallest cost.";

@@ -28,7 +28,7 @@ def core_refine(x, y, k, metric, kind="float32", n_threads=1, l2_factors=True):
     idx = np.full((len(x), k), -1, dtype=np.int64)
     if metric != "dot" and l2_factors:
         pts = screen.l2_points(screen._largest_magnitude(x), y, sdt)
-        rows, cols, norm2 = fused.refined_l2(x, pts, len(y), k, n_threads, y, CODES[metric], fmt, dist, idx)
+        rows, cols, norm2 = fused.refined_l2(x, pts, k, n_threads, y, CODES[metric], fmt, dist, idx)
         assert 0 < norm2 <= 1  # the scale of x's own largest element: shifted rows of norm at most 1
     else:
         scr = search._make_screen(metric, x, y, sdt)
@@ -256,7 +256,7 @@ def test_a_non_finite_query_is_noticed_by_the_core(refined_calls, bad):
     x[:] = bad
     dist, idx = np.empty((300, 1)), np.empty((300, 1), dtype=np.int64)
     pts = screen.l2_points(1.0, y, np.dtype(np.float32))
-    rows, _, norm2 = fused.refined_l2(x, pts, 50, 1, 2, y, 0, exact.float_format("float32"), dist, idx)
+    rows, _, norm2 = fused.refined_l2(x, pts, 1, 2, y, 0, exact.float_format("float32"), dist, idx)
     assert np.isnan(norm2) and len(rows) <= 2 * 300
     with pytest.raises(ValueError, match="row 0"):
         ar.nearest(x, y, 3, metric="euclidean")

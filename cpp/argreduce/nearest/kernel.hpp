@@ -19,6 +19,8 @@
 #include <limits>
 #include <cstring>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "../kernels/simd.hpp"
 #include "screen.hpp"
@@ -355,9 +357,10 @@ static void sweep_dp(const Sweep<T>& s) {
     const int64_t dp = DP > 0 ? DP : s.dp;
     T t[kMR];
     Passed<T> kept;
-    for (int64_t c0 = s.p0; c0 < s.p1; c0 += s.chunk) {
-        const int64_t c1 = std::min(s.p1, c0 + std::min(s.chunk, nearest::kMaxChunkPanels));
-        for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) {
+    const int64_t chunk = std::min(s.chunk, nearest::kMaxChunkPanels);  // what `kept` holds
+    for (int64_t c0 = s.p0; c0 < s.p1; c0 += chunk) {
+        const int64_t c1 = std::min(s.p1, c0 + chunk);
+        for (int64_t q0 = s.q_first; q0 < s.nq; q0 += kMR) {
             const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q0));
             for (int r = 0; r < kMR; ++r) t[r] = r < rows ? s.thr[q0 + r] : -std::numeric_limits<T>::infinity();
             const T* a = s.queries + q0 * dp;
@@ -453,9 +456,12 @@ static double make_queries(const nearest::QueryFactors& f, int64_t q0, int64_t n
     return largest;
 }
 
+#include "pruned_kernel.hpp"
+
 template <class T>
 static constexpr ScreenFns<T> fns() {
-    return {kMR, kWidth<T>, &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>, &sweep<T>, &make_queries<T>};
+    return {kMR,       kWidth<T>,          &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>,
+            &sweep<T>, &sweep_pruned<T>, &make_queries<T>};
 }
 
 static constexpr ScreenKernels screen_kernels() { return {fns<float>(), fns<double>()}; }

@@ -31,6 +31,8 @@ struct Task {
     const double* B = nullptr;  // the block's bounds: B[q] for query q_begin + q
     double largest = 0;         // QueryFactors: the block's largest squared norm (NaN: not finite)
     std::vector<double> own_B;  // ... when the task made them (QueryFactors)
+    std::vector<double> reach;  // pruning: each query's n2 + B
+    int64_t tiles = 0;          // tiles computed
     std::vector<T> heap;  // nq x k: each query's k smallest costs so far, a max-heap (kernel.hpp keeps it)
     std::vector<int64_t> count;  // k each: the heap starts full of +inf, which the merge passes over
     std::vector<T> thr;
@@ -56,6 +58,56 @@ struct Task {
 };
 
 int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
+
+// Rows q0 .. q0 + n - 1 of the queries' factors (n x dp into xs) and their bounds (into B): the values
+// of shift_rows (shift.cpp) with factor -2, written so that the compiler vectorizes the row (the
+// squared norm is summed in sixteen chains: the bound allows any order). `order`, if given, says which
+// query each row is (the pruned screen's k-d order); `reach`, if given, receives n2 + B rounded up
+// (pruned_kernel.hpp), +inf for a row that is not finite.
+template <class In, class T>
+double make_factors(const QueryFactors& f, const In* x, const int64_t* order, int64_t q0, int64_t n, int64_t dp,
+                    T* xs, double* B, double* reach) {
+    const int64_t d = f.d;
+    const double s = f.s;
+    const double* cs = f.cs;
+    double largest = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const In* row = x + (order ? order[q0 + i] : q0 + i) * d;
+        T* o = xs + i * dp;
+        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
+        double acc[16] = {};  // the sum of kernel.hpp's factor_rows, in the same order: the same bound
+        int64_t l = 0;
+        for (; l + 16 <= d; l += 16)
+            for (int u = 0; u < 16; ++u) {
+                const double w = static_cast<double>(o[l + u]);
+                acc[u] += w * w;
+            }
+        for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
+        o[d] = T(1);
+        for (int u = 8; u > 0; u /= 2)
+            for (int v = 0; v < u; ++v) acc[v] += acc[v + u];
+        const double n2 = acc[0] * 0.25;  // of the rows before -2: exact
+        if (!(n2 < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
+            std::fill(o, o + d, T(0));  // a harmless row in its place: the caller uses nothing
+            B[i] = 0;
+            if (reach) reach[i] = std::numeric_limits<double>::infinity();
+            largest = std::numeric_limits<double>::quiet_NaN();
+            continue;
+        }
+        const double A = std::sqrt(n2) * (1 + 1e-10);
+        B[i] = f.p0 + A * (f.p1 + A * f.p2);
+        if (reach) reach[i] = (n2 + B[i]) * (1 + 0x1p-50);
+        if (n2 > largest) largest = n2;  // NaN stays
+    }
+    return largest;
+}
+
+template <class T>
+double make_factors(const QueryFactors& f, const int64_t* order, int64_t q0, int64_t n, int64_t dp, T* xs, double* B,
+                    double* reach) {
+    if (f.wide) return make_factors<double, T>(f, static_cast<const double*>(f.x), order, q0, n, dp, xs, B, reach);
+    return make_factors<float, T>(f, static_cast<const float*>(f.x), order, q0, n, dp, xs, B, reach);
+}
 
 // A worker's buffers, kept from one task to the next.
 template <class T>
@@ -102,6 +154,20 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
                               ? per_range
                               : std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kMaxChunkPanels);
 
+    // Pruning: the queries in k-d order, so that each micro-panel is a compact cell.
+    const bool pruned = r.boxes && r.factors;
+    std::vector<int64_t> query_order;
+    if (pruned) {
+        if (r.factors->wide)
+            kd_order(static_cast<const double*>(r.factors->x), r.n, r.factors->d, r.factors->d, mr, query_order);
+        else
+            kd_order(static_cast<const float*>(r.factors->x), r.n, r.factors->d, r.factors->d, mr, query_order);
+    }
+    const int64_t* qorder = pruned ? query_order.data() : nullptr;
+    const int64_t* porder = pruned ? r.point_order : nullptr;
+    auto query_of = [&](int64_t q) { return qorder ? qorder[q] : q; };
+    auto point_of = [&](int64_t j) { return porder ? porder[j] : j; };
+
     std::vector<Task<T>> tasks(static_cast<size_t>(blocks * ranges));
     std::atomic<bool> stop{false};
     // Tasks on the pool's threads, polling for Ctrl-C (thread_pool.hpp).
@@ -138,8 +204,8 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             for (int64_t g = 0; g < ranges; ++g)
                 for (const Hit<T>& h : first[g].hits)
                     if (h.g <= thr[h.q]) {
-                        out.rows.push_back(q_begin + h.q);
-                        out.cols.push_back(h.j);
+                        out.rows.push_back(query_of(q_begin + h.q));
+                        out.cols.push_back(point_of(h.j));
                     }
         } else {
             // The candidates grouped by query (a counting sort, points in the order found).
@@ -153,12 +219,13 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             sc.at.assign(sc.start.begin(), sc.start.end() - 1);
             for (int64_t g = 0; g < ranges; ++g)
                 for (const Hit<T>& h : first[g].hits)
-                    if (h.g <= thr[h.q]) sc.cand[static_cast<size_t>(sc.at[h.q]++)] = h.j;
+                    if (h.g <= thr[h.q]) sc.cand[static_cast<size_t>(sc.at[h.q]++)] = point_of(h.j);
             for (int64_t q = 0; q < nq; ++q) {
                 const int64_t* c = sc.cand.data() + start[q];
                 const int64_t count = start[q + 1] - start[q];
-                if (refine_query(*r.refine, q_begin + q, c, count, sc.keyed)) continue;
-                out.rows.insert(out.rows.end(), static_cast<size_t>(count), q_begin + q);
+                const int64_t query = query_of(q_begin + q);
+                if (refine_query(*r.refine, query, c, count, sc.keyed)) continue;
+                out.rows.insert(out.rows.end(), static_cast<size_t>(count), query);
                 out.cols.insert(out.cols.end(), c, c + count);
             }
         }
@@ -168,6 +235,7 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             std::vector<T>().swap(first[g].thr);
             std::vector<int64_t>().swap(first[g].count);
             std::vector<double>().swap(first[g].own_B);
+            std::vector<double>().swap(first[g].reach);
         }
     };
 
@@ -186,8 +254,16 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         if (r.factors) {  // made from the raw queries by the instruction set's code, packed as made
             sc.made.resize(static_cast<size_t>(mr * r.dp));
             t.own_B.resize(static_cast<size_t>(t.nq));
-            t.largest = fns.make_queries(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(),
-                                         t.own_B.data());
+            if (pruned) {  // in k-d order, with each query's reach (pruned_kernel.hpp)
+                sc.made.resize(static_cast<size_t>(t.nq * r.dp));
+                t.reach.resize(static_cast<size_t>(t.nq));
+                t.largest = make_factors<T>(*r.factors, qorder, t.q_begin, t.nq, r.dp, sc.made.data(),
+                                            t.own_B.data(), t.reach.data());
+                fns.pack_queries(sc.made.data(), t.nq, r.dp, sc.packed.data());
+            } else {
+                t.largest = fns.make_queries(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(),
+                                             t.own_B.data());
+            }
             t.B = t.own_B.data();
         } else {
             t.B = r.B + t.q_begin;
@@ -195,9 +271,16 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         }
         Sweep<T> s{sc.packed.data(), t.nq, r.panels, r.m, t.range * per_range,
                    std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, t.thr.data(), t.heap.data(), t.B,
-                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t,
-                   [](void* ctx, const Hit<T>* h, int64_t n) { static_cast<Task<T>*>(ctx)->emit_hits(h, n); }};
-        if (s.p0 < s.p1) fns.sweep(s);
+                   [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
+        s.emit_hits = [](void* ctx, const Hit<T>* h, int64_t n) { static_cast<Task<T>*>(ctx)->emit_hits(h, n); };
+        if (pruned) {
+            s.boxes = r.boxes;
+            s.reach = t.reach.data();
+            s.tiles = &t.tiles;
+        } else {
+            t.tiles = (t.nq + mr - 1) / mr * std::max<int64_t>(0, s.p1 - s.p0);
+        }
+        if (s.p0 < s.p1) (pruned ? fns.sweep_pruned : fns.sweep)(s);
         if (ranges == 1) finish_block(t.block, sc);  // its thresholds are final: while its data are warm
     });
     if (stop) return Status::Interrupted;
@@ -213,6 +296,10 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         *r.factors->largest = finite ? largest : std::numeric_limits<double>::quiet_NaN();
     }
     if (stop) return Status::Interrupted;
+    if (r.tiles) {
+        *r.tiles = 0;
+        for (const Task<T>& t : tasks) *r.tiles += t.tiles;
+    }
     size_t total = 0;
     for (const Out& o : outs) total += o.rows.size();
     rows.reserve(rows.size() + total);

@@ -19,6 +19,7 @@
 
 #include "../argreduce.hpp"
 #include "refine.hpp"
+#include "spatial.hpp"
 
 namespace argreduce::nearest {
 
@@ -79,6 +80,11 @@ struct Sweep {
     const double* B;   // per query bound
     void (*emit)(void* ctx, int64_t q, int64_t j, T g);  // a candidate pair
     void* ctx;
+    int64_t q_first = 0;              // the micro-panels before it are done (a multiple of the micro-panel)
+    const Boxes<T>* boxes = nullptr;  // pruning (spatial.hpp): the points' boxes, panels in Z order
+    const double* reach = nullptr;    // ... and per query n2 + B rounded up: a tile whose box lies
+                                      // farther than sqrt(t + reach) from the query box cannot pass
+    int64_t* tiles = nullptr;         // the pruned sweep adds the tiles it computed
     void (*emit_hits)(void* ctx, const Hit<T>* hits, int64_t n) = nullptr;  // n of them (null: emit each)
 };
 
@@ -92,6 +98,7 @@ struct ScreenFns {
     void (*pack_points)(const T* ys, int64_t m, int64_t dp, T* out);   // out: ceil(m/W)*W*dp values
     void (*pack_queries)(const T* xs, int64_t n, int64_t dp, T* out);  // out: ceil(n/MR)*MR*dp values
     void (*sweep)(const Sweep<T>& s);
+    void (*sweep_pruned)(const Sweep<T>& s);  // d <= kPruneMaxD, with boxes: best group first, far tiles skipped
     // Queries [q0, q0 + n) of QueryFactors: their factors straight into micro-panels (as
     // pack_queries would lay them out) and their bounds into B; `rows` is MR x dp scratch. Returns
     // the rows' largest squared norm (QueryFactors::largest).
@@ -138,6 +145,11 @@ struct ScreenRequest {
     std::function<bool()> interrupted;  // polled from the calling thread; true stops the search
     const Refine* refine = nullptr;     // set: each query's candidates are re-checked here first
     const QueryFactors* factors = nullptr;  // set: xs and B are made per block from the raw queries
+    // Pruning (with `factors` only): the panels hold the points in this order (position -> point),
+    // with these boxes; the queries are then screened in k-d order (spatial.hpp).
+    const int64_t* point_order = nullptr;
+    const Boxes<T>* boxes = nullptr;
+    int64_t* tiles = nullptr;  // set: receives the tiles computed (every tile of every task, unpruned)
 };
 
 // The kernels of the table in use (dispatch.cpp's choice).

@@ -62,7 +62,7 @@ def run(x: np.ndarray, y: np.ndarray, k: int, metric: str, kind: str, sdt: np.dt
         best.merge(r, c, *points.pair_keys(active[r], c))
         return _finish({0: best}, range(0, 1), 1, dist, idx, metric, points, fmt, with_distances)
     parts = _point_parts(len(active), m, y.shape[1], k, np.dtype(sdt).itemsize)
-    if _refines(points, x, y, parts):
+    if _refines(metric, points.quick, x, y, parts):
         return _run_refined(x, y, k, metric, sdt, points, fmt, check_x)
     b = _block_rows(len(active), parts[0][1] - parts[0][0], y.shape[1] + 1, get_num_threads())
     starts = range(0, len(active), b)
@@ -107,24 +107,24 @@ def _finish(bests, starts, workers, dist, idx, metric, points, fmt, with_distanc
 _REFINE_METRICS = {"sqeuclidean": 0, "euclidean": 1, "dot": 2}
 
 
-def _refines(points: Points, x: np.ndarray, y: np.ndarray, parts: list[tuple[int, int]]) -> bool:
+def _refines(metric: str, quick: bool, x: np.ndarray, y: np.ndarray, parts: list[tuple[int, int]]) -> bool:
     """Whether the core re-checks the candidates: float64 keys settle the common query when the
-    inputs are float32 or narrower and the results too (Points.quick), for one screen of all points
-    (a search in parts merges them in Python) and inputs of one dtype (the core reads them)."""
-    return (points.quick and points.metric in _REFINE_METRICS and len(parts) == 1
+    inputs are float32 or narrower and the results too (``quick``: Points.quick), for one screen of
+    all points (a search in parts merges them in Python) and inputs of one dtype (the core reads them)."""
+    return (quick and metric in _REFINE_METRICS and len(parts) == 1
             and x.dtype == y.dtype and x.dtype in (np.float32, np.float64))
 
 
 def _native_l2(metric: str, kind: str, in_range: bool, x: np.ndarray, y: np.ndarray, k: int,
                sdt: np.dtype) -> bool:
-    """Whether run() takes the core's L2 search with the queries' factors made in the core: what
-    _refines says for the L2 metrics (Points.quick: results narrower than float64, in range), when
-    neither the direct screen nor a search in parts of the points takes it."""
+    """Whether run() takes the core's L2 search, the queries' factors made (and x's values checked)
+    in the core: the refined path of an L2 metric that neither the direct screen nor a search in
+    parts takes, decided before x is checked. ``in_range`` stands for Points.quick's range check
+    (which would read x): with it, quick is kind != "float64" for the L2 metrics."""
     n, m = x.shape[0], y.shape[0]
-    return (metric in ("sqeuclidean", "euclidean") and kind != "float64" and in_range
-            and x.dtype == y.dtype and x.dtype in (np.float32, np.float64)
-            and not direct.applies(metric, n, y, sdt)
-            and len(_point_parts(n, m, y.shape[1], k, sdt.itemsize)) == 1)
+    return (metric in ("sqeuclidean", "euclidean") and not direct.applies(metric, n, y, sdt)
+            and _refines(metric, kind != "float64" and in_range, x, y,
+                         _point_parts(n, m, y.shape[1], k, sdt.itemsize)))
 
 
 #: With x unchecked, the scale is chosen for queries up to this many times the points' largest
@@ -156,12 +156,12 @@ def _run_refined(x: np.ndarray, y: np.ndarray, k: int, metric: str, sdt: np.dtyp
         y_big = screen._largest_magnitude(y)  # x unchecked: a guess; else x's own largest
         guess = X_HEADROOM * y_big if check_x is not None else screen._largest_magnitude(x)
         pts = screen.l2_points(guess, y, sdt, y_big)
-        r, c, norm2 = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+        r, c, norm2 = fused.refined_l2(x, pts, k, get_num_threads(), y, code, fmt, dist, idx)
         if not norm2 <= MAX_QUERY_NORM2:  # NaN: not finite
             if check_x is not None:
                 check_x()  # the contract's error for a NaN or inf, naming the row
             pts = screen.l2_points(screen._largest_magnitude(x), y, sdt, y_big)
-            r, c, _ = fused.refined_l2(x, pts, m, k, get_num_threads(), y, code, fmt, dist, idx)
+            r, c, _ = fused.refined_l2(x, pts, k, get_num_threads(), y, code, fmt, dist, idx)
     if r.size:
         rows = np.unique(r)
         best = KBest(rows, k, points)

@@ -1,0 +1,178 @@
+// The pruned sweep for few dimensions (spatial.hpp says why a skipped tile cannot matter): each
+// micro-panel of queries (a compact cell, the queries in Z order) ranks the groups of point
+// panels by the distance between their boxes, visits them nearest first, and stops at the first
+// group too far away for any cost in it to pass; within a group a panel too far away is skipped
+// alone. The nearest cells come first, so the thresholds settle at once and nearly all the rest
+// is skipped. Every tile computed goes through the same tile_costs, tile_passes and take_tile as
+// the full sweep (kernel.hpp): the same costs, the same heaps.
+// Included by kernel.hpp, inside its namespace, after the tile functions.
+#pragma once
+
+template <class T>
+struct PruneScope {
+    static constexpr int kMaxD = static_cast<int>(nearest::kPruneMaxD);
+    int64_t d;
+    double lo[kMaxD], hi[kMaxD];  // the micro-panel's box, factor units
+
+    // The box of the micro-panel's real rows: its factors are -2 xf (exact), so xf = -a / 2.
+    void query_box(const T* a, int rows) {
+        for (int64_t l = 0; l < d; ++l) {
+            T mn = a[l * kMR], mx = a[l * kMR];
+            for (int r = 1; r < rows; ++r) {
+                mn = std::min(mn, a[l * kMR + r]);
+                mx = std::max(mx, a[l * kMR + r]);
+            }
+            lo[l] = static_cast<double>(mx) * -0.5;
+            hi[l] = static_cast<double>(mn) * -0.5;
+        }
+    }
+
+    // The squared distance between the query box and box b (lo[0, d) then hi[0, d)), rounded down:
+    // each gap is one rounded subtraction, each square and the sum a few roundings more, all
+    // covered by 2^-45 relatively (an underflow only makes it smaller).
+    double gap2(const T* b) const {
+        double s = 0;
+        for (int64_t l = 0; l < d; ++l) {
+            const double g = std::max({0.0, static_cast<double>(b[l]) - hi[l], lo[l] - static_cast<double>(b[d + l])});
+            s += g * g;
+        }
+        return s * (1 - 0x1p-45);
+    }
+
+    // The distinct nearest panels of the rows (by the distance from each query to the panel boxes
+    // of the groups ranked first with distance 0, at most kSeedGroups of them) into seeds; their count.
+    // Only an order: nothing depends on it but speed.
+    template <class S>
+    int seed_panels(const S& s, const T* a, int rows, const std::vector<std::pair<double, int64_t>>& ranked,
+                    int64_t (&seeds)[kMR]) const {
+        constexpr size_t kSeedGroups = 4;
+        const int64_t G = nearest::kGroupPanels;
+        int n = 0;
+        for (int r = 0; r < rows; ++r) {
+            double best = std::numeric_limits<double>::infinity();
+            int64_t best_p = -1;
+            for (size_t i = 0; i < std::min(kSeedGroups, ranked.size()) && ranked[i].first == 0; ++i) {
+                const int64_t g = ranked[i].second;
+                for (int64_t p = std::max(s.p0, g * G); p < std::min(s.p1, (g + 1) * G); ++p) {
+                    const T* b = s.boxes->panel + p * 2 * d;
+                    double e = 0;
+                    for (int64_t l = 0; l < d; ++l) {
+                        const double x = static_cast<double>(a[l * kMR + r]) * -0.5;
+                        const double g2 = std::max({0.0, static_cast<double>(b[l]) - x, x - static_cast<double>(b[d + l])});
+                        e += g2 * g2;
+                    }
+                    if (e < best) {
+                        best = e;
+                        best_p = p;
+                    }
+                }
+            }
+            if (best_p >= 0 && std::find(seeds, seeds + n, best_p) == seeds + n) seeds[n++] = best_p;
+        }
+        return n;
+    }
+};
+
+// The largest t[r] + reach over the micro-panel's real rows, rounded up: a box farther than that
+// (squared) holds no cost at or under any row's threshold. +inf while a heap is not yet full.
+template <class T>
+static inline double prune_limit(const Sweep<T>& s, int64_t q0, int rows, const T (&t)[kMR]) {
+    double u = -std::numeric_limits<double>::infinity();
+    for (int r = 0; r < rows; ++r) {
+        const double a = static_cast<double>(t[r]), b = s.reach[q0 + r];
+        const double v = a + b;
+        if (!(v == v)) return std::numeric_limits<double>::infinity();  // a row made of a NaN: no pruning
+        u = std::max(u, v + (std::fabs(a) + b) * 0x1p-50);
+    }
+    return u;
+}
+
+// The full sweep takes over once, after kProbePanels micro-panels, the pruned one has computed more
+// than 1 in kWorthIt of the tiles: the ranking and the box tests then cost more than they save.
+inline constexpr int64_t kProbePanels = 4;
+inline constexpr int64_t kWorthIt = 4;
+
+template <class T, int DP>
+static void sweep_pruned_dp(const Sweep<T>& s) {
+    constexpr int W = kWidth<T>;
+    const int64_t dp = DP > 0 ? DP : s.dp;
+    const nearest::Boxes<T>& bx = *s.boxes;
+    PruneScope<T> scope;
+    scope.d = bx.d;
+    const int64_t G = nearest::kGroupPanels;
+    const int64_t g0 = s.p0 / G, g1 = (s.p1 + G - 1) / G;
+    std::vector<std::pair<double, int64_t>> ranked(static_cast<size_t>(g1 - g0));
+    std::pair<double, int64_t> panels[nearest::kGroupPanels];
+    T t[kMR];
+    int64_t computed = 0;  // tiles, over the micro-panels so far
+    for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) {
+        if (q0 >= kProbePanels * kMR && computed * kWorthIt > q0 / kMR * (s.p1 - s.p0)) {
+            Sweep<T> rest = s;  // the boxes do not separate: the full sweep, chunked for the caches
+            rest.q_first = q0;
+            sweep<T>(rest);
+            computed += (s.nq - q0 + kMR - 1) / kMR * (s.p1 - s.p0);
+            break;
+        }
+        const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q0));
+        for (int r = 0; r < kMR; ++r) t[r] = r < rows ? s.thr[q0 + r] : -std::numeric_limits<T>::infinity();
+        const T* a = s.queries + q0 * dp;
+        scope.query_box(a, rows);
+        double u = prune_limit<T>(s, q0, rows, t);
+        for (int64_t g = g0; g < g1; ++g) ranked[static_cast<size_t>(g - g0)] = {scope.gap2(bx.group + g * 2 * bx.d), g};
+        std::sort(ranked.begin(), ranked.end());
+        // Seeds first: each row's own nearest panel among those of the groups that overlap the box.
+        // Every heap then starts from points near its own query (not merely near the box), and the
+        // later tiles rarely add to it: a k > 1 heap's work falls several times.
+        int64_t seeds[kMR];
+        const int n_seeds = scope.seed_panels(s, a, rows, ranked, seeds);
+        for (int i = 0; i < n_seeds; ++i) {
+            const int64_t p = seeds[i];
+            Vec<T> acc0[kMR], acc1[kMR];
+            tile_costs<T, DP>(s, a, p, acc0, acc1);
+            ++computed;
+            if (!tile_passes<T>(acc0, acc1, t)) continue;
+            take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+        }
+        u = prune_limit<T>(s, q0, rows, t);
+        for (const auto& [lb, g] : ranked) {
+            if (lb > u) break;  // this group and every later one too far away
+            // The group's panels nearest first too: the first settles the thresholds.
+            const int64_t p_begin = std::max(s.p0, g * G), p_end = std::min(s.p1, (g + 1) * G);
+            int count = 0;
+            for (int64_t p = p_begin; p < p_end; ++p) {
+                std::pair<double, int64_t> e{scope.gap2(bx.panel + p * 2 * bx.d), p};
+                int i = count++;
+                for (; i > 0 && e < panels[i - 1]; --i) panels[i] = panels[i - 1];  // insertion: 16 at most
+                panels[i] = e;
+            }
+            for (int i = 0; i < count; ++i) {
+                if (panels[i].first > u) break;
+                const int64_t p = panels[i].second;
+                if (std::find(seeds, seeds + n_seeds, p) != seeds + n_seeds) continue;  // done first
+                Vec<T> acc0[kMR], acc1[kMR];
+                tile_costs<T, DP>(s, a, p, acc0, acc1);
+                ++computed;
+                    if (!tile_passes<T>(acc0, acc1, t)) continue;
+                take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+                u = prune_limit<T>(s, q0, rows, t);
+            }
+        }
+    }
+    if (s.tiles) *s.tiles += computed;
+}
+
+template <class T>
+static void sweep_pruned(const Sweep<T>& s) {
+    static_assert(nearest::kPruneMaxD + 1 <= 9, "an unrolled kernel for every pruned factor count");
+    switch (s.dp) {
+        case 2: return sweep_pruned_dp<T, 2>(s);
+        case 3: return sweep_pruned_dp<T, 3>(s);
+        case 4: return sweep_pruned_dp<T, 4>(s);
+        case 5: return sweep_pruned_dp<T, 5>(s);
+        case 6: return sweep_pruned_dp<T, 6>(s);
+        case 7: return sweep_pruned_dp<T, 7>(s);
+        case 8: return sweep_pruned_dp<T, 8>(s);
+        case 9: return sweep_pruned_dp<T, 9>(s);
+        default: return sweep<T>(s);  // no boxes for this many factors (spatial.hpp)
+    }
+}
