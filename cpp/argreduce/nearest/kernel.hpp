@@ -3,7 +3,10 @@
 // of each query and multiply-adds it with the point panel's two vectors. The finished tile is
 // compared with the queries' thresholds in registers (one test for the whole tile): only a tile
 // with some cost at or under its query's threshold (rare once the thresholds have settled) is
-// looked at further, row by row, through bit masks of its lanes.
+// looked at further, row by row, through bit masks of its lanes. sweep_dp keeps a micro-panel's
+// passing tiles of one chunk (in L1) and settles them together at the chunk's end (take_chunk:
+// one heap update and one threshold per query per chunk); take_tile settles one tile at once
+// (the pruned sweep's way, pruned_kernel.hpp). Both leave the same final thresholds and pairs.
 //
 // Rounding: each cost is one chain of dp multiply-adds (fused where the instruction set has FMA and
 // the compiler contracts, separate otherwise), in the order l = 0, 1, ..., dp - 1; the first is a
