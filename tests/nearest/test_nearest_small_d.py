@@ -122,7 +122,7 @@ def test_one_query_one_point_and_k_equal_to_m(dtype, d):
     x, y = planted(rng, 7, 11, d, dtype, "ties")
     assert candidate_pairs(x, y, 11, n_threads=2) == {(q, j) for q in range(7) for j in range(11)}
     x, y = planted(rng, 1, 300, d, dtype, "normal")
-    for k in (1, 12, 300):
+    for k in (1, 12, 32, 33, 300):  # 32: the last sorted k best (kernel.hpp), 33 the first heap
         assert_holds_the_k_best(x, y, k, candidate_pairs(x, y, k, n_threads=2))
 
 

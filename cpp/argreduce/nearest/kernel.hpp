@@ -173,10 +173,26 @@ static inline bool tile_passes(const Vec<T> (&acc0)[kMR], const Vec<T> (&acc1)[k
     return lanes_at_most<T>(vmin<T>(lo0, lo1), Vec<T>{}) != 0;
 }
 
-// Puts c in place of the largest of the k costs of heap h (a max-heap), sifting it down.
+// A query's k smallest costs so far: for k up to kSortedBest a sorted array (the largest last),
+// into which a cost goes without a branch (a heap's sift mispredicts about every other step: most
+// of a passing tile's time at k = 10); for larger k a max-heap (the largest first). +inf until
+// filled, either way.
+inline constexpr int64_t kSortedBest = 32;
+
 template <class T>
-static inline void replace_top(T* h, int64_t k, T c) {
-    int64_t i = 0;
+static inline T& largest_of(T* h, int64_t k) {
+    return k <= kSortedBest ? h[k - 1] : h[0];
+}
+
+// Puts c (below the largest) in place of the largest of the k costs of h.
+template <class T>
+static inline void replace_largest(T* h, int64_t k, T c) {
+    if (k <= kSortedBest) {  // h[i] becomes max(h[i - 1], min(c, h[i])), from the top down
+        for (int64_t i = k - 1; i > 0; --i) h[i] = std::max(h[i - 1], std::min(c, h[i]));
+        h[0] = std::min(c, h[0]);
+        return;
+    }
+    int64_t i = 0;  // the heap: c sifted down from the root
     for (;;) {
         int64_t m = 2 * i + 1;
         if (m >= k) break;
@@ -208,18 +224,19 @@ static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&ac
         store<T>(row + L, acc1[r]);
         const int64_t q = q0 + r;
         T* h = s.heap + q * k;
-        const T top = h[0];
+        T& largest = largest_of(h, k);
+        const T top = largest;
         if (k == 1 && n >= 2 * L) {  // the row's minimum in a few vector steps, not lane by lane
             const T c = segment_min<L, T>(vmin<T>(acc0[r], acc1[r]))[0];
             if (c < h[0]) h[0] = c;
         } else {
             for (uint64_t b = bits; b; b &= b - 1) {
                 const T c = row[__builtin_ctzll(b)];
-                if (c < h[0]) replace_top<T>(h, k, c);
+                if (c < largest) replace_largest<T>(h, k, c);
             }
         }
-        if (h[0] < top) {  // the lowered threshold: only the lanes still under it are emitted
-            s.thr[q] = nearest::threshold<T>(h[0], s.B[q]);
+        if (largest < top) {  // the lowered threshold: only the lanes still under it are emitted
+            s.thr[q] = nearest::threshold<T>(largest, s.B[q]);
             const Vec<T> tv2 = broadcast<T>(s.thr[q]);
             bits = (lanes_at_most<T>(acc0[r], tv2) | uint64_t(lanes_at_most<T>(acc1[r], tv2)) << L) & real;
         }

@@ -39,20 +39,24 @@ struct PruneScope {
         return s * (1 - 0x1p-45);
     }
 
-    // The distinct nearest panels of the rows (by the distance from each query to the panel boxes
-    // of the groups ranked first with distance 0, at most kSeedGroups of them) into seeds; their count.
-    // Only an order: nothing depends on it but speed.
+    // The distinct nearest panels of the rows (by the distance from each query to the panel boxes of
+    // the first kSeedGroups groups that overlap the query box) into seeds; their count. Only an
+    // order: nothing depends on it but speed.
     template <class S>
-    int seed_panels(const S& s, const T* a, int rows, const std::vector<std::pair<double, int64_t>>& ranked,
+    int seed_panels(const S& s, const T* a, int rows, const std::vector<std::pair<double, int64_t>>& groups,
                     int64_t (&seeds)[kMR]) const {
-        constexpr size_t kSeedGroups = 4;
+        constexpr int kSeedGroups = 4;
+        int64_t overlapping[kSeedGroups];
+        int n_overlapping = 0;
+        for (size_t i = 0; i < groups.size() && n_overlapping < kSeedGroups; ++i)
+            if (groups[i].first == 0) overlapping[n_overlapping++] = groups[i].second;
         const int64_t G = nearest::kGroupPanels;
         int n = 0;
         for (int r = 0; r < rows; ++r) {
             double best = std::numeric_limits<double>::infinity();
             int64_t best_p = -1;
-            for (size_t i = 0; i < std::min(kSeedGroups, ranked.size()) && ranked[i].first == 0; ++i) {
-                const int64_t g = ranked[i].second;
+            for (int i = 0; i < n_overlapping; ++i) {
+                const int64_t g = overlapping[i];
                 for (int64_t p = std::max(s.p0, g * G); p < std::min(s.p1, (g + 1) * G); ++p) {
                     const T* b = s.boxes->panel + p * 2 * d;
                     double e = 0;
@@ -119,10 +123,9 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
         scope.query_box(a, rows);
         double u = prune_limit<T>(s, q0, rows, t);
         for (int64_t g = g0; g < g1; ++g) ranked[static_cast<size_t>(g - g0)] = {scope.gap2(bx.group + g * 2 * bx.d), g};
-        std::sort(ranked.begin(), ranked.end());
         // Seeds first: each row's own nearest panel among those of the groups that overlap the box.
-        // Every heap then starts from points near its own query (not merely near the box), and the
-        // later tiles rarely add to it: a k > 1 heap's work falls several times.
+        // Every row's k best then start from points near its own query (not merely near the box): the
+        // later tiles add less to them, and the tiles skipped are more (a quarter of the time at k = 10).
         int64_t seeds[kMR];
         const int n_seeds = scope.seed_panels(s, a, rows, ranked, seeds);
         for (int i = 0; i < n_seeds; ++i) {
@@ -134,7 +137,11 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
             take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
         }
         u = prune_limit<T>(s, q0, rows, t);
-        for (const auto& [lb, g] : ranked) {
+        // The groups near enough, nearest first (sorting only those: a handful of many hundreds).
+        const auto near_end = std::partition(ranked.begin(), ranked.end(), [u](const auto& e) { return e.first <= u; });
+        std::sort(ranked.begin(), near_end);
+        for (auto it = ranked.begin(); it != near_end; ++it) {
+            const auto [lb, g] = *it;
             if (lb > u) break;  // this group and every later one too far away
             // The group's panels nearest first too: the first settles the thresholds.
             const int64_t p_begin = std::max(s.p0, g * G), p_end = std::min(s.p1, (g + 1) * G);
@@ -152,7 +159,7 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
                 Vec<T> acc0[kMR], acc1[kMR];
                 tile_costs<T, DP>(s, a, p, acc0, acc1);
                 ++computed;
-                    if (!tile_passes<T>(acc0, acc1, t)) continue;
+                if (!tile_passes<T>(acc0, acc1, t)) continue;
                 take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
                 u = prune_limit<T>(s, q0, rows, t);
             }
@@ -163,16 +170,13 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
 
 template <class T>
 static void sweep_pruned(const Sweep<T>& s) {
-    static_assert(nearest::kPruneMaxD + 1 <= 9, "an unrolled kernel for every pruned factor count");
+    static_assert(nearest::kPruneMaxD + 1 <= 6, "an unrolled kernel for every pruned factor count");
     switch (s.dp) {
         case 2: return sweep_pruned_dp<T, 2>(s);
         case 3: return sweep_pruned_dp<T, 3>(s);
         case 4: return sweep_pruned_dp<T, 4>(s);
         case 5: return sweep_pruned_dp<T, 5>(s);
         case 6: return sweep_pruned_dp<T, 6>(s);
-        case 7: return sweep_pruned_dp<T, 7>(s);
-        case 8: return sweep_pruned_dp<T, 8>(s);
-        case 9: return sweep_pruned_dp<T, 9>(s);
         default: return sweep<T>(s);  // no boxes for this many factors (spatial.hpp)
     }
 }

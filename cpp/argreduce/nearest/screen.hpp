@@ -76,7 +76,7 @@ struct Sweep {
     int64_t chunk;     // panels per chunk (at most kMaxChunkPanels): it stays in L2 while the block sweeps it
     int64_t k;
     T* thr;            // per query: a cost above it cannot be among the k best
-    T* heap;           // per query: its k smallest costs so far, a max-heap, +inf until filled
+    T* heap;           // per query: its k smallest costs so far (kernel.hpp's largest_of), +inf until filled
     const double* B;   // per query bound
     void (*emit)(void* ctx, int64_t q, int64_t j, T g);  // a candidate pair
     void* ctx;

@@ -56,7 +56,7 @@ def refined_l2(x: np.ndarray, pts, k: int, threads: int, y: np.ndarray, metric: 
     from the raw queries ``x`` a block at a time (``pts``: screen.L2Points), and the largest squared
     norm of the shifted, scaled queries (NaN if one is not finite, from a NaN or inf in ``x`` or a
     scale too small for it: then nothing else means anything). The core packs the points itself:
-    for d <= 8 in Z order, skipping the tiles too far away to matter unless ``prune`` is false
+    for d <= 5 in Z order, skipping the tiles too far away to matter unless ``prune`` is false
     (cpp/argreduce/nearest/spatial.hpp); the candidates are the same either way. ``tiles`` (one
     int64), if given, receives the number of tiles of costs the kernel computed."""
     p0, p1, p2 = pts.bound
