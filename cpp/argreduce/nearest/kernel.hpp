@@ -289,6 +289,8 @@ struct Emitter {
     nearest::Hit<T> buf[kCap];
     int n = 0;
 
+    explicit Emitter(const Sweep<T>& sweep) : s(sweep) {}
+
     void add(int64_t q, int64_t j, T g) {
         buf[n++] = {static_cast<int32_t>(q), g, j};
         if (n == kCap) flush();
@@ -302,7 +304,7 @@ struct Emitter {
     }
 };
 
-// The end of a chunk for one micro-panel: per query, its heap takes the kept costs below its
+// The end of a chunk for one micro-panel: per query, its k best take the kept costs below their
 // largest, its threshold is worked out once, and only the pairs under that threshold are emitted.
 // The same pairs as take_tile after every tile would leave (a pair above a threshold is above the
 // final one, which is lower still) for one threshold() per query per chunk, not per tile.
@@ -326,21 +328,22 @@ static void take_chunk(const Sweep<T>& s, int64_t q0, int rows, const Passed<T>&
         if (!kept.tiles[r]) continue;
         const int64_t q = q0 + r;
         T* h = s.heap + q * k;
-        const T top = h[0];
+        T& largest = largest_of(h, k);
+        const T top = largest;
         if (k == 1) {
-            if (least[r] < h[0]) h[0] = least[r];
+            if (least[r] < largest) largest = least[r];
         } else {
             for (uint32_t b = kept.tiles[r]; b; b &= b - 1) {
                 const T* row = kept.cost[__builtin_ctz(b)][r];
-                const Vec<T> hv = broadcast<T>(h[0]);  // lanes under the heap's largest: rarely many
+                const Vec<T> hv = broadcast<T>(largest);  // lanes under the k best's largest: rarely many
                 uint64_t bits = lanes_below<T>(load<T>(row), hv) | uint64_t(lanes_below<T>(load<T>(row + L), hv)) << L;
                 for (; bits; bits &= bits - 1) {
                     const T c = row[__builtin_ctzll(bits)];
-                    if (c < h[0]) replace_top<T>(h, k, c);
+                    if (c < largest) replace_largest<T>(h, k, c);
                 }
             }
         }
-        if (h[0] < top) s.thr[q] = nearest::threshold<T>(h[0], s.B[q]);
+        if (largest < top) s.thr[q] = nearest::threshold<T>(largest, s.B[q]);
     }
     for (int r = 0; r < rows; ++r) {  // then the emission, the thresholds of every row known
         if (!kept.tiles[r]) continue;
