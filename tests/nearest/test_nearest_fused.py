@@ -114,6 +114,62 @@ def test_few_queries_split_over_points(n_threads, monkeypatch):
     assert i[0, :2].tolist() == [17, 4000]
 
 
+def _points_closing_in(dtype, m=700, d=4):
+    """Queries near the origin and points that come closer to them panel by panel (the last point
+    nearest), with exact duplicates among the nearest: each query's threshold keeps falling inside
+    every chunk of panels the kernel settles at once, and ties sit at the k-th place."""
+    rng = np.random.default_rng(11)
+    radius = np.linspace(40.0, 1.0, m)[:, None]
+    direction = rng.standard_normal((m, d))
+    y = (radius * direction / np.linalg.norm(direction, axis=1, keepdims=True)).round(1).astype(dtype)
+    y[-4] = y[-1]
+    y[-9] = y[-2]
+    x = rng.integers(-1, 2, size=(29, d)).astype(dtype) * 0.5
+    return x, y
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("k", [1, 3, 8])
+def test_thresholds_falling_within_a_chunk(dtype, k):
+    """Tiles that pass are settled at the end of their chunk: the candidates still hold every exact
+    k best (ties included), are the same set for any thread count (blocks split over points or
+    not), and nearest() equals the reference."""
+    x, y = _points_closing_in(dtype)
+    scr = screen.l2_screen(x, y, np.dtype(dtype))
+    panels = fused.pack(scr.ys)
+    got = []
+    for n_threads in (1, 2, 3):
+        rows, cols = fused.candidates(scr.xs, panels, len(y), scr.B, k, n_threads)
+        got.append(set(zip(rows.tolist(), cols.tolist(), strict=True)))
+    assert got[0] == got[1] == got[2]
+    d2 = ((x[:, None, :].astype(np.float64) - y[None, :, :].astype(np.float64)) ** 2).sum(axis=2)
+    kth = np.sort(d2, axis=1)[:, k - 1]
+    want = {(q, j) for q in range(len(x)) for j in range(len(y)) if d2[q, j] <= kth[q]}
+    assert want <= got[0]
+    assert len(got[0]) < len(x) * len(y) // 10  # it screens: the falling thresholds still cut
+    check(x, y, k)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("m", [1, 95, 97, 1000])
+def test_points_prepared_in_parts_on_threads(dtype, m, monkeypatch):
+    """The points' factors and panels made a part per thread equal those made in one piece."""
+    rng = np.random.default_rng(m)
+    y = (rng.standard_normal((m, 7)) * 3 + 100).astype(dtype)
+    monkeypatch.setattr(threads, "_override", 3)
+    monkeypatch.setattr(screen, "PARALLEL_VALUES", 1 << 60)
+    assert len(screen.row_parts(m, 8, 32)) == 1
+    whole = screen.l2_points(float(np.abs(y).max()), y, np.dtype(dtype))
+    whole_panels = fused.pack(whole.ys)
+    monkeypatch.setattr(screen, "PARALLEL_VALUES", 1)
+    parts = screen.row_parts(m, 8, 32)
+    assert (len(parts) > 1) == (m > 32) and all(a % 32 == 0 for a, _ in parts)
+    assert [a for a, _ in parts[1:]] == [b for _, b in parts[:-1]] and parts[0][0] == 0 and parts[-1][1] == m
+    split = screen.l2_points(float(np.abs(y).max()), y, np.dtype(dtype))
+    assert np.array_equal(split.ys, whole.ys)
+    assert np.array_equal(fused.pack(split.ys), whole_panels)
+
+
 @pytest.mark.parametrize("d", [1, 2, 3, 7, 8, 9, 16, 31, 33, 64, 100, 300])
 def test_every_width_against_the_reference(d):
     """d around the vector widths and the micro-panel edges (M not a multiple of the panel)."""

@@ -3,7 +3,10 @@
 // of each query and multiply-adds it with the point panel's two vectors. The finished tile is
 // compared with the queries' thresholds in registers (one test for the whole tile): only a tile
 // with some cost at or under its query's threshold (rare once the thresholds have settled) is
-// looked at further, row by row, through bit masks of its lanes.
+// looked at further, row by row, through bit masks of its lanes. sweep_dp keeps a micro-panel's
+// passing tiles of one chunk (in L1) and settles them together at the chunk's end (take_chunk:
+// one heap update and one threshold per query per chunk); take_tile settles one tile at once
+// (the pruned sweep's way, pruned_kernel.hpp). Both leave the same final thresholds and pairs.
 //
 // Rounding: each cost is one chain of dp multiply-adds (fused where the instruction set has FMA and
 // the compiler contracts, separate otherwise), in the order l = 0, 1, ..., dp - 1; the first is a
@@ -14,6 +17,7 @@
 // Included by fill_table.inc, inside nothing: it opens the per-ISA namespace itself.
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <cstring>
@@ -107,6 +111,12 @@ static inline uint32_t lanes_at_most(Vec<T> v, Vec<T> t) {
     for (int i = 0; i < kLanes<T>; ++i) bits |= static_cast<uint32_t>(v[i] <= t[i]) << i;
     return bits;
 #endif
+}
+
+// Bit i set where lane i of v is below t (false for NaN).
+template <class T>
+static inline uint32_t lanes_below(Vec<T> v, Vec<T> t) {
+    return lanes_at_most<T>(v, t) & ~lanes_at_most<T>(t, v);
 }
 
 // One micro-panel (MR queries) against point panel p: the MR x 2 vectors of costs, in registers.
@@ -239,26 +249,152 @@ static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&ac
     }
 }
 
-// Chunks of panels that stay in L2 while every micro-panel of the block sweeps them; each tile of
-// MR queries x W points is computed and tested in registers.
+// A micro-panel's tiles that passed within one chunk, kept until the chunk's end (take_chunk):
+// each row of each tile as W costs, the padding past the last point set to +inf, and per row the
+// tiles in which it passed (a row that passed in none has nothing under its threshold: skipped).
+template <class T>
+struct Passed {
+    static constexpr int W = kWidth<T>;
+    alignas(64) T cost[nearest::kMaxChunkPanels][kMR][W];
+    int64_t panel[nearest::kMaxChunkPanels];
+    uint64_t real[nearest::kMaxChunkPanels];  // the lanes that are points
+    uint32_t tiles[kMR];                      // per row: bit i set if it passed in tile i
+    int count = 0;
+
+    void clear() {
+        count = 0;
+        for (int r = 0; r < kMR; ++r) tiles[r] = 0;
+    }
+
+    void keep(const Vec<T> (&acc0)[kMR], const Vec<T> (&acc1)[kMR], const T (&t)[kMR], int64_t p, int64_t n) {
+        constexpr int L = kLanes<T>;
+        T(&c)[kMR][W] = cost[count];
+#pragma GCC unroll 16
+        for (int r = 0; r < kMR; ++r) {
+            store<T>(c[r], acc0[r]);
+            store<T>(c[r] + L, acc1[r]);
+            tiles[r] |= uint32_t(lanes_at_most<T>(vmin<T>(acc0[r], acc1[r]), broadcast<T>(t[r])) != 0) << count;
+        }
+        if (n < W)  // the last panel: its zero padding costs 0, which no minimum may take
+            for (int r = 0; r < kMR; ++r) std::fill(c[r] + n, c[r] + W, std::numeric_limits<T>::infinity());
+        real[count] = n >= W ? ~uint64_t(0) >> (64 - W) : (uint64_t(1) << n) - 1;
+        panel[count++] = p;
+    }
+};
+
+// Candidates gathered a few at a time and handed over together (one indirect call per batch).
+template <class T>
+struct Emitter {
+    static constexpr int kCap = 64;
+    const Sweep<T>& s;
+    nearest::Hit<T> buf[kCap];
+    int n = 0;
+
+    explicit Emitter(const Sweep<T>& sweep) : s(sweep) {}
+
+    void add(int64_t q, int64_t j, T g) {
+        buf[n++] = {static_cast<int32_t>(q), g, j};
+        if (n == kCap) flush();
+    }
+    void flush() {
+        if (s.emit_hits)
+            s.emit_hits(s.ctx, buf, n);
+        else
+            for (int i = 0; i < n; ++i) s.emit(s.ctx, buf[i].q, buf[i].j, buf[i].g);
+        n = 0;
+    }
+};
+
+// The end of a chunk for one micro-panel: per query, its k best take the kept costs below their
+// largest, its threshold is worked out once, and only the pairs under that threshold are emitted.
+// The same pairs as take_tile after every tile would leave (a pair above a threshold is above the
+// final one, which is lower still) for one threshold() per query per chunk, not per tile.
+template <class T>
+static void take_chunk(const Sweep<T>& s, int64_t q0, int rows, const Passed<T>& kept) {
+    constexpr int L = kLanes<T>;
+    constexpr int W = kWidth<T>;
+    const int64_t k = s.k;
+    Emitter<T> out{s};
+    T least[kMR];
+    if (k == 1)  // each row's minimum over its tiles, in vector steps: the rows' chains side by side
+        for (int r = 0; r < rows; ++r) {
+            Vec<T> lo = broadcast<T>(std::numeric_limits<T>::infinity());
+            for (uint32_t b = kept.tiles[r]; b; b &= b - 1) {
+                const T* row = kept.cost[__builtin_ctz(b)][r];
+                lo = vmin<T>(lo, vmin<T>(load<T>(row), load<T>(row + L)));
+            }
+            least[r] = segment_min<L, T>(lo)[0];
+        }
+    for (int r = 0; r < rows; ++r) {
+        if (!kept.tiles[r]) continue;
+        const int64_t q = q0 + r;
+        T* h = s.heap + q * k;
+        T& largest = largest_of(h, k);
+        const T top = largest;
+        if (k == 1) {
+            if (least[r] < largest) largest = least[r];
+        } else {
+            for (uint32_t b = kept.tiles[r]; b; b &= b - 1) {
+                const T* row = kept.cost[__builtin_ctz(b)][r];
+                const Vec<T> hv = broadcast<T>(largest);  // lanes under the k best's largest: rarely many
+                uint64_t bits = lanes_below<T>(load<T>(row), hv) | uint64_t(lanes_below<T>(load<T>(row + L), hv)) << L;
+                for (; bits; bits &= bits - 1) {
+                    const T c = row[__builtin_ctzll(bits)];
+                    if (c < largest) replace_largest<T>(h, k, c);
+                }
+            }
+        }
+        if (largest < top) s.thr[q] = nearest::threshold<T>(largest, s.B[q]);
+    }
+    for (int r = 0; r < rows; ++r) {  // then the emission, the thresholds of every row known
+        if (!kept.tiles[r]) continue;
+        const int64_t q = q0 + r;
+        const Vec<T> tv = broadcast<T>(s.thr[q]);
+        uint32_t tiles = 0;  // those with a cost at most the threshold in this row: one test each, no branch
+        for (uint32_t b = kept.tiles[r]; b; b &= b - 1) {
+            const int i = __builtin_ctz(b);
+            const T* row = kept.cost[i][r];
+            tiles |= uint32_t(lanes_at_most<T>(vmin<T>(load<T>(row), load<T>(row + L)), tv) != 0) << i;
+        }
+        for (; tiles; tiles &= tiles - 1) {
+            const int i = __builtin_ctz(tiles);
+            const T* row = kept.cost[i][r];
+            uint64_t bits =
+                (lanes_at_most<T>(load<T>(row), tv) | uint64_t(lanes_at_most<T>(load<T>(row + L), tv)) << L) &
+                kept.real[i];
+            for (; bits; bits &= bits - 1) {
+                const int j = __builtin_ctzll(bits);
+                out.add(q, kept.panel[i] * W + j, row[j]);
+            }
+        }
+    }
+    if (out.n) out.flush();
+}
+
+// Chunks of panels that stay in L1 while every micro-panel of the block sweeps them; each tile of
+// MR queries x W points is computed and tested in registers against the thresholds the chunk
+// started with, and the tiles that pass are settled together at the chunk's end (take_chunk).
 template <class T, int DP>
 static void sweep_dp(const Sweep<T>& s) {
     static_assert(kMR % 2 == 0, "tile_passes takes the rows two at a time");
     constexpr int W = kWidth<T>;
     const int64_t dp = DP > 0 ? DP : s.dp;
     T t[kMR];
-    for (int64_t c0 = s.p0; c0 < s.p1; c0 += s.chunk) {
-        const int64_t c1 = std::min(s.p1, c0 + s.chunk);
+    Passed<T> kept;
+    const int64_t chunk = std::min(s.chunk, nearest::kMaxChunkPanels);  // what `kept` holds
+    for (int64_t c0 = s.p0; c0 < s.p1; c0 += chunk) {
+        const int64_t c1 = std::min(s.p1, c0 + chunk);
         for (int64_t q0 = s.q_first; q0 < s.nq; q0 += kMR) {
             const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q0));
             for (int r = 0; r < kMR; ++r) t[r] = r < rows ? s.thr[q0 + r] : -std::numeric_limits<T>::infinity();
             const T* a = s.queries + q0 * dp;
+            kept.clear();
             for (int64_t p = c0; p < c1; ++p) {
                 Vec<T> acc0[kMR], acc1[kMR];
                 tile_costs<T, DP>(s, a, p, acc0, acc1);
-                if (tile_passes<T>(acc0, acc1, t))
-                    take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+                if (tile_passes<T>(acc0, acc1, t)) kept.keep(acc0, acc1, t, p, std::min<int64_t>(W, s.m - p * W));
             }
+            if (kept.count) take_chunk<T>(s, q0, rows, kept);
         }
     }
 }
@@ -281,11 +417,75 @@ static void sweep(const Sweep<T>& s) {
     }
 }
 
+// Rows of the queries' factors (n <= MR of them, n x dp into xs) and their bounds (into B),
+// screen.hpp's QueryFactors: the values of shift_rows (shift.cpp) with factor -2, written so that
+// the compiler vectorizes the row (the squared norm is summed in sixteen chains: the bound allows
+// any order) and the bounds (their square roots) of all n rows at once. Never contracted: fl(x s - cs)
+// is shift_rows' rounding whatever the instruction set.
+template <class In, class T>
+__attribute__((optimize("fp-contract=off"))) static double factor_rows(const nearest::QueryFactors& f, const In* a,
+                                                                      int64_t n, int64_t dp, T* xs, double* B) {
+    const int64_t d = f.d;
+    const double s = f.s;
+    const double* cs = f.cs;
+    double n2[kMR];
+    for (int64_t i = 0; i < n; ++i) {
+        const In* row = a + i * d;
+        T* o = xs + i * dp;
+        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
+        double acc[16] = {};  // sixteen chains: a vector or two of them, not one long chain of additions
+        int64_t l = 0;
+        for (; l + 16 <= d; l += 16)
+            for (int u = 0; u < 16; ++u) {
+                const double w = static_cast<double>(o[l + u]);
+                acc[u] += w * w;
+            }
+        for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
+        o[d] = T(1);
+        for (int u = 8; u > 0; u /= 2)
+            for (int v = 0; v < u; ++v) acc[v] += acc[v + u];
+        n2[i] = acc[0] * 0.25;  // of the rows before -2: exact
+    }
+    for (int64_t i = 0; i < n; ++i) {  // no branch: vectorized, square roots included
+        const bool finite = n2[i] < std::numeric_limits<double>::infinity();
+        const double A = std::sqrt(finite ? n2[i] : 0.0) * (1 + 1e-10);
+        B[i] = finite ? f.p0 + A * (f.p1 + A * f.p2) : 0.0;
+    }
+    double largest = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        if (!(n2[i] < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
+            for (int64_t u = 0; u < d; ++u) xs[i * dp + u] = T(0);  // a harmless row: the caller uses nothing
+            largest = std::numeric_limits<double>::quiet_NaN();
+        }
+        if (n2[i] > largest) largest = n2[i];  // NaN stays
+    }
+    return largest;
+}
+
+// ScreenFns::make_queries: MR rows at a time made into `rows` (L1) and packed from there into
+// their micro-panel.
+template <class T>
+static double make_queries(const nearest::QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* rows, T* out,
+                           double* B) {
+    double largest = 0;
+    for (int64_t i = 0; i < n; i += kMR) {
+        const int64_t w = std::min<int64_t>(kMR, n - i);
+        const double g = f.wide ? factor_rows<double, T>(f, static_cast<const double*>(f.x) + (q0 + i) * f.d, w, dp,
+                                                         rows, B + i)
+                                : factor_rows<float, T>(f, static_cast<const float*>(f.x) + (q0 + i) * f.d, w, dp,
+                                                        rows, B + i);
+        if (!std::isnan(largest) && !(g <= largest)) largest = g;  // a larger one, or NaN, which then stays
+        pack_panels<kMR, T>(rows, w, dp, out + i * dp);
+    }
+    return largest;
+}
+
 #include "pruned_kernel.hpp"
 
 template <class T>
 static constexpr ScreenFns<T> fns() {
-    return {kMR, kWidth<T>, &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>, &sweep<T>, &sweep_pruned<T>};
+    return {kMR,       kWidth<T>,          &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>,
+            &sweep<T>, &sweep_pruned<T>, &make_queries<T>};
 }
 
 static constexpr ScreenKernels screen_kernels() { return {fns<float>(), fns<double>()}; }

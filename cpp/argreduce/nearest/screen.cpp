@@ -20,17 +20,9 @@ namespace argreduce::nearest {
 namespace {
 
 constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries: read once per chunk
-constexpr int64_t kChunkBytes = int64_t(256) << 10;  // a chunk of point panels: stays in L2
-constexpr int64_t kChunkPanels = 16;                 // and its costs, MR x 16 panels, stay in L1
+constexpr int64_t kChunkBytes = int64_t(32) << 10;   // a chunk of point panels: stays in L1
 constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
 constexpr int64_t kSplitQueries = 8;                 // micro-panels per thread before queries are split
-
-template <class T>
-struct Hit {
-    int32_t q;  // in the block (a block has fewer than 2^31 queries)
-    T g;
-    int64_t j;  // point
-};
 
 template <class T>
 struct Task {
@@ -52,6 +44,11 @@ struct Task {
         if (hits.size() >= compact_at) compact();
     }
 
+    void emit_hits(const Hit<T>* h, int64_t n) {
+        hits.insert(hits.end(), h, h + n);
+        if (hits.size() >= compact_at) compact();
+    }
+
     // Drops the hits that the thresholds have since passed by: keeps memory near the final count.
     void compact() {
         hits.erase(std::remove_if(hits.begin(), hits.end(), [&](const Hit<T>& h) { return !(h.g <= thr[h.q]); }),
@@ -64,7 +61,7 @@ int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 
 // Rows q0 .. q0 + n - 1 of the queries' factors (n x dp into xs) and their bounds (into B): the values
 // of shift_rows (shift.cpp) with factor -2, written so that the compiler vectorizes the row (the
-// squared norm is summed in four chains: the bound allows any order). `order`, if given, says which
+// squared norm is summed in sixteen chains: the bound allows any order). `order`, if given, says which
 // query each row is (the pruned screen's k-d order); `reach`, if given, receives n2 + B rounded up
 // (pruned_kernel.hpp), +inf for a row that is not finite.
 template <class In, class T>
@@ -78,16 +75,18 @@ double make_factors(const QueryFactors& f, const In* x, const int64_t* order, in
         const In* row = x + (order ? order[q0 + i] : q0 + i) * d;
         T* o = xs + i * dp;
         for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
-        double acc[4] = {0, 0, 0, 0};
+        double acc[16] = {};  // the sum of kernel.hpp's factor_rows, in the same order: the same bound
         int64_t l = 0;
-        for (; l + 4 <= d; l += 4)
-            for (int u = 0; u < 4; ++u) {
+        for (; l + 16 <= d; l += 16)
+            for (int u = 0; u < 16; ++u) {
                 const double w = static_cast<double>(o[l + u]);
                 acc[u] += w * w;
             }
         for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
         o[d] = T(1);
-        const double n2 = ((acc[0] + acc[1]) + (acc[2] + acc[3])) * 0.25;  // of the rows before -2: exact
+        for (int u = 8; u > 0; u /= 2)
+            for (int v = 0; v < u; ++v) acc[v] += acc[v + u];
+        const double n2 = acc[0] * 0.25;  // of the rows before -2: exact
         if (!(n2 < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
             std::fill(o, o + d, T(0));  // a harmless row in its place: the caller uses nothing
             B[i] = 0;
@@ -149,7 +148,11 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     // Fewer blocks than threads: each block's points are split into ranges, one task each.
     const int64_t ranges = blocks >= threads ? 1 : std::min<int64_t>(panels, (threads + blocks - 1) / blocks);
     const int64_t per_range = (panels + ranges - 1) / ranges;
-    const int64_t chunk = std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kChunkPanels);
+    // A range that fits in one chunk is one (its thresholds settle in one pass of the kernel's
+    // take_chunk); a longer one is cut into chunks that stay in L1.
+    const int64_t chunk = per_range <= kMaxChunkPanels && per_range > 0
+                              ? per_range
+                              : std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kMaxChunkPanels);
 
     // Pruning: the queries in k-d order, so that each micro-panel is a compact cell.
     const bool pruned = r.boxes && r.factors;
@@ -247,23 +250,29 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
         t.count.assign(static_cast<size_t>(t.nq), k);
         t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
-        const T* xs = r.xs ? r.xs + t.q_begin * r.dp : nullptr;
-        if (r.factors) {
-            sc.made.resize(static_cast<size_t>(t.nq * r.dp));
+        sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
+        if (r.factors) {  // made from the raw queries by the instruction set's code, packed as made
+            sc.made.resize(static_cast<size_t>(mr * r.dp));
             t.own_B.resize(static_cast<size_t>(t.nq));
-            if (pruned) t.reach.resize(static_cast<size_t>(t.nq));
-            t.largest = make_factors<T>(*r.factors, qorder, t.q_begin, t.nq, r.dp, sc.made.data(), t.own_B.data(),
-                                        pruned ? t.reach.data() : nullptr);
-            xs = sc.made.data();
+            if (pruned) {  // in k-d order, with each query's reach (pruned_kernel.hpp)
+                sc.made.resize(static_cast<size_t>(t.nq * r.dp));
+                t.reach.resize(static_cast<size_t>(t.nq));
+                t.largest = make_factors<T>(*r.factors, qorder, t.q_begin, t.nq, r.dp, sc.made.data(),
+                                            t.own_B.data(), t.reach.data());
+                fns.pack_queries(sc.made.data(), t.nq, r.dp, sc.packed.data());
+            } else {
+                t.largest = fns.make_queries(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(),
+                                             t.own_B.data());
+            }
             t.B = t.own_B.data();
         } else {
             t.B = r.B + t.q_begin;
+            fns.pack_queries(r.xs + t.q_begin * r.dp, t.nq, r.dp, sc.packed.data());
         }
-        sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
-        fns.pack_queries(xs, t.nq, r.dp, sc.packed.data());
         Sweep<T> s{sc.packed.data(), t.nq, r.panels, r.m, t.range * per_range,
                    std::min(panels, (t.range + 1) * per_range), r.dp, chunk, k, t.thr.data(), t.heap.data(), t.B,
                    [](void* ctx, int64_t q, int64_t j, T g) { static_cast<Task<T>*>(ctx)->emit(q, j, g); }, &t};
+        s.emit_hits = [](void* ctx, const Hit<T>* h, int64_t n) { static_cast<Task<T>*>(ctx)->emit_hits(h, n); };
         if (pruned) {
             s.boxes = r.boxes;
             s.reach = t.reach.data();

@@ -11,7 +11,9 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 #include <functional>
 #include <vector>
 
@@ -21,6 +23,19 @@
 
 namespace argreduce::nearest {
 
+// The next value of T above a finite x: std::nextafter(x, +inf) without a call into libm (it runs
+// once per query each time the query's k-th smallest cost falls, in the kernel's inner loop).
+template <class T>
+static inline T next_up(T x) {
+    using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+    U u;
+    std::memcpy(&u, &x, sizeof(u));
+    u = x > T(0) ? u + 1 : u - 1;  // the magnitude up for a positive x, down for a negative one
+    T y;
+    std::memcpy(&y, &u, sizeof(u));
+    return x == T(0) ? std::numeric_limits<T>::denorm_min() : y;  // +0 and -0 alike
+}
+
 // kth + 2 B rounded up to T: every cost at most kth + 2 B (as real numbers) passes `cost <= t`.
 // Static: each instruction set's translation unit keeps its own copy (no mixing at link time).
 template <class T>
@@ -28,10 +43,22 @@ static inline T threshold(T kth, double B) {
     if (!(kth < std::numeric_limits<T>::infinity())) return std::numeric_limits<T>::infinity();
     double t = static_cast<double>(kth) + 2 * B;
     t += std::fabs(t) * 0x1p-50;  // covers the rounding of the sum above
-    T f = static_cast<T>(t);
-    if (static_cast<double>(f) < t) f = std::nextafter(f, std::numeric_limits<T>::infinity());
-    return f;
+    const T f = static_cast<T>(t);
+    const T up = next_up(f);  // both made, one chosen: no branch to mispredict (half the time each)
+    return static_cast<double>(f) < t ? up : f;
 }
+
+// The most point panels in a chunk: the kernel keeps a micro-panel's passing tiles of one chunk on
+// its stack (kernel.hpp, sweep_dp), at most this many.
+inline constexpr int64_t kMaxChunkPanels = 16;
+
+// A candidate pair: query q of the block, its cost g, point j.
+template <class T>
+struct Hit {
+    int32_t q;  // in the block (a block has fewer than 2^31 queries)
+    T g;
+    int64_t j;
+};
 
 // What the per-instruction-set code (kernel.hpp) is handed for one task: a block of queries packed
 // into micro-panels, a range of point panels, and the block's running state. It computes each tile
@@ -46,7 +73,7 @@ struct Sweep {
     int64_t m;         // points (the rest of the last panel is padding)
     int64_t p0, p1;    // the panels this task sweeps
     int64_t dp;        // factors per vector
-    int64_t chunk;     // panels per chunk: the chunk stays in L1/L2 while the block sweeps it
+    int64_t chunk;     // panels per chunk (at most kMaxChunkPanels): it stays in L2 while the block sweeps it
     int64_t k;
     T* thr;            // per query: a cost above it cannot be among the k best
     T* heap;           // per query: its k smallest costs so far (kernel.hpp's largest_of), +inf until filled
@@ -58,7 +85,10 @@ struct Sweep {
     const double* reach = nullptr;    // ... and per query n2 + B rounded up: a tile whose box lies
                                       // farther than sqrt(t + reach) from the query box cannot pass
     int64_t* tiles = nullptr;         // the pruned sweep adds the tiles it computed
+    void (*emit_hits)(void* ctx, const Hit<T>* hits, int64_t n) = nullptr;  // n of them (null: emit each)
 };
+
+struct QueryFactors;
 
 // One instruction set's kernels for one dtype.
 template <class T>
@@ -69,6 +99,10 @@ struct ScreenFns {
     void (*pack_queries)(const T* xs, int64_t n, int64_t dp, T* out);  // out: ceil(n/MR)*MR*dp values
     void (*sweep)(const Sweep<T>& s);
     void (*sweep_pruned)(const Sweep<T>& s);  // d <= kPruneMaxD, with boxes: best group first, far tiles skipped
+    // Queries [q0, q0 + n) of QueryFactors: their factors straight into micro-panels (as
+    // pack_queries would lay them out) and their bounds into B; `rows` is MR x dp scratch. Returns
+    // the rows' largest squared norm (QueryFactors::largest).
+    double (*make_queries)(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* rows, T* out, double* B);
 };
 
 struct ScreenKernels {

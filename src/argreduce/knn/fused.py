@@ -9,14 +9,21 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _core
+from .screen import on_threads, row_parts
 
 
 def pack(ys: np.ndarray) -> np.ndarray:
-    """The point factors (M, d') in the panels of the kernel in use (a flat array, zero-padded)."""
+    """The point factors (M, d') in the panels of the kernel in use (a flat array, zero-padded),
+    a part of the panels per thread."""
     _, width = _core.nearest_geometry(ys.dtype == np.float64)
     m, dp = ys.shape
     out = np.empty(-(-m // width) * width * dp, dtype=ys.dtype)
-    _core.nearest_pack(np.ascontiguousarray(ys), out)
+    ys = np.ascontiguousarray(ys)
+
+    def part(r0: int, r1: int) -> None:  # r0 a multiple of the width: whole panels
+        _core.nearest_pack(ys[r0:r1], out[r0 * dp : -(-r1 // width) * width * dp])
+
+    on_threads(part, row_parts(m, dp, width))
     return out
 
 

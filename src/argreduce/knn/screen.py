@@ -18,11 +18,38 @@ so that nothing overflows.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import _core
+from ..threads import get_num_threads
+
+#: Rows prepared by the core (their factors, the points' panels) a part per thread once there are
+#: this many values: below it a thread's start costs more than it saves.
+PARALLEL_VALUES = 1 << 20
+
+
+def row_parts(n: int, values_per_row: int, multiple: int = 1) -> list[tuple[int, int]]:
+    """[start, stop) row ranges, one per thread, each start a multiple of ``multiple``; one range
+    for few values or one thread."""
+    threads = get_num_threads()
+    if threads < 2 or n * values_per_row < PARALLEL_VALUES:
+        return [(0, n)]
+    per_thread = -(-n // threads)
+    step = -(-per_thread // multiple) * multiple
+    return [(a, min(n, a + step)) for a in range(0, n, step)]
+
+
+def on_threads(fn, parts: list[tuple[int, int]]) -> None:
+    """fn(start, stop) for every part, on threads when there are several (the core releases the GIL)."""
+    if len(parts) == 1:
+        fn(*parts[0])
+        return
+    with ThreadPoolExecutor(len(parts)) as pool:
+        for f in [pool.submit(fn, *p) for p in parts]:
+            f.result()
 
 
 def _gamma(n: int, u: float) -> float:
@@ -167,7 +194,12 @@ def _shifted_rows(a: np.ndarray, s: float, cs: np.ndarray, dtype,
     out = np.empty((n, d + 1), dtype=dtype)
     n2 = np.empty(n)
     if a.dtype in (np.float32, np.float64) and a.flags.c_contiguous:
-        _core.nearest_shift_rows(a, float(s), np.ascontiguousarray(cs, dtype=np.float64), factor, out, n2)
+        cs64 = np.ascontiguousarray(cs, dtype=np.float64)
+
+        def part(r0: int, r1: int) -> None:
+            _core.nearest_shift_rows(a[r0:r1], float(s), cs64, factor, out[r0:r1], n2[r0:r1])
+
+        on_threads(part, row_parts(n, d + 1))
         return out, n2
     step = max(1, _ROWS_CHUNK_ELEMENTS // max(1, d))
     for r in range(0, n, step):
