@@ -344,7 +344,7 @@ static void take_chunk(const Sweep<T>& s, int64_t q0, int rows, const Passed<T>&
                 }
             }
         }
-        if (largest < top) s.thr[q] = nearest::threshold<T>(largest, s.B[q]);
+        if (largest < top) s.thr[q] = std::min(s.thr[q], nearest::threshold<T>(largest, s.B[q]));
     }
     for (int r = 0; r < rows; ++r) {  // then the emission, the thresholds of every row known
         if (!kept.tiles[r]) continue;
