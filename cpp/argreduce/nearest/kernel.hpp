@@ -208,7 +208,8 @@ static inline void replace_largest(T* h, int64_t k, T c) {
 // points of the panel are real). The query's heap of its k smallest costs takes those below its
 // largest, the threshold follows the new largest, and the pairs still under the lowered threshold
 // are emitted (a pair above it cannot pass the final threshold, which is lower still).
-template <class T>
+// Emit false: the heaps and thresholds only, the pairs emitted later (pruned_kernel.hpp).
+template <class T, bool Emit = true>
 static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&acc0)[kMR],
                       const Vec<T> (&acc1)[kMR], T (&t)[kMR], int64_t j0, int64_t n) {
     constexpr int L = kLanes<T>;
@@ -242,6 +243,7 @@ static void take_tile(const Sweep<T>& s, int64_t q0, int rows, const Vec<T> (&ac
             bits = (lanes_at_most<T>(acc0[r], tv2) | uint64_t(lanes_at_most<T>(acc1[r], tv2)) << L) & real;
         }
         t[r] = s.thr[q];
+        if constexpr (!Emit) continue;
         for (uint64_t b = bits; b; b &= b - 1) {
             const int i = __builtin_ctzll(b);
             s.emit(s.ctx, q, j0 + i, row[i]);

@@ -4,7 +4,8 @@
 // group too far away for any cost in it to pass; within a group a panel too far away is skipped
 // alone. The nearest cells come first, so the thresholds settle at once and nearly all the rest
 // is skipped. Every tile computed goes through the same tile_costs, tile_passes and take_tile as
-// the full sweep (kernel.hpp): the same costs, the same heaps.
+// the full sweep (kernel.hpp): the same costs, the same heaps; the pairs of the tiles that passed
+// are emitted once the micro-panel's thresholds have settled (emit_settled).
 // Included by kernel.hpp, inside its namespace, after the tile functions.
 #pragma once
 
@@ -126,6 +127,35 @@ static void seed_thresholds(const Sweep<T>& s, int64_t q0, int rows, const T* a,
             s.thr[q0 + r] = std::min(s.thr[q0 + r], nearest::threshold<T>(best[r][k - 1], s.B[q0 + r]));
 }
 
+// The pairs of one micro-panel, once its thresholds have settled: its passing tiles computed again
+// (the same costs: one fixed chain of multiply-adds each) and only the lanes at or under the final
+// thresholds emitted. Emitting along the way, under thresholds still falling, handed over about ten
+// times as many pairs at k = 10, nearly all dropped later.
+template <class T, int DP>
+static void emit_settled(const Sweep<T>& s, int64_t q0, int rows, const T* a, const std::vector<int64_t>& passed) {
+    constexpr int L = kLanes<T>, W = kWidth<T>;
+    Emitter<T> out{s};
+    alignas(64) T row[W];
+    for (const int64_t p : passed) {
+        const int64_t n = std::min<int64_t>(W, s.m - p * W);
+        const uint64_t real = n >= W ? ~uint64_t(0) >> (64 - W) : (uint64_t(1) << n) - 1;
+        Vec<T> acc0[kMR], acc1[kMR];
+        tile_costs<T, DP>(s, a, p, acc0, acc1);
+        for (int r = 0; r < rows; ++r) {
+            const Vec<T> tv = broadcast<T>(s.thr[q0 + r]);
+            uint64_t bits = (lanes_at_most<T>(acc0[r], tv) | uint64_t(lanes_at_most<T>(acc1[r], tv)) << L) & real;
+            if (!bits) continue;
+            store<T>(row, acc0[r]);
+            store<T>(row + L, acc1[r]);
+            for (; bits; bits &= bits - 1) {
+                const int i = __builtin_ctzll(bits);
+                out.add(q0 + r, p * W + i, row[i]);
+            }
+        }
+    }
+    if (out.n) out.flush();
+}
+
 template <class T, int DP>
 static void sweep_pruned_dp(const Sweep<T>& s) {
     constexpr int W = kWidth<T>;
@@ -137,6 +167,7 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
     const int64_t g0 = s.p0 / G, g1 = (s.p1 + G - 1) / G;
     std::vector<std::pair<double, int64_t>> ranked(static_cast<size_t>(g1 - g0));
     std::pair<double, int64_t> panels[nearest::kGroupPanels];
+    std::vector<int64_t> passed;  // the micro-panel's tiles that passed: their pairs emitted at its end
     T t[kMR];
     int64_t computed = 0;  // tiles, over the micro-panels so far
     for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) {
@@ -172,13 +203,15 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
         // Their tiles go through take_tile like any other, and are not computed again below.
         int64_t seeds[kMR];
         const int n_seeds = scope.seed_panels(s, a, rows, ranked, seeds);
+        passed.clear();
         for (int i = 0; i < n_seeds; ++i) {
             const int64_t p = seeds[i];
             Vec<T> acc0[kMR], acc1[kMR];
             tile_costs<T, DP>(s, a, p, acc0, acc1);
             ++computed;
             if (!tile_passes<T>(acc0, acc1, t)) continue;
-            take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+            take_tile<T, false>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+            passed.push_back(p);
         }
         u = prune_limit<T>(s, q0, rows, t);
         // The groups near enough, nearest first (sorting only those: a handful of many hundreds).
@@ -204,10 +237,12 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
                 tile_costs<T, DP>(s, a, p, acc0, acc1);
                 ++computed;
                 if (!tile_passes<T>(acc0, acc1, t)) continue;
-                take_tile<T>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+                take_tile<T, false>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
+                passed.push_back(p);
                 u = prune_limit<T>(s, q0, rows, t);
             }
         }
+        emit_settled<T, DP>(s, q0, rows, a, passed);
     }
     if (s.tiles) *s.tiles += computed;
 }
