@@ -425,14 +425,16 @@ static void sweep(const Sweep<T>& s) {
 // any order) and the bounds (their square roots) of all n rows at once. Never contracted: fl(x s - cs)
 // is shift_rows' rounding whatever the instruction set.
 template <class In, class T>
-__attribute__((optimize("fp-contract=off"))) static double factor_rows(const nearest::QueryFactors& f, const In* a,
-                                                                      int64_t n, int64_t dp, T* xs, double* B) {
+__attribute__((optimize("fp-contract=off"))) static double factor_rows(const nearest::QueryFactors& f,
+                                                                      const int64_t* order, int64_t q0, int64_t n,
+                                                                      int64_t dp, T* xs, double* B, double* reach) {
     const int64_t d = f.d;
     const double s = f.s;
     const double* cs = f.cs;
+    const In* x = static_cast<const In*>(f.x);
     double n2[kMR];
     for (int64_t i = 0; i < n; ++i) {
-        const In* row = a + i * d;
+        const In* row = x + (order ? order[q0 + i] : q0 + i) * d;
         T* o = xs + i * dp;
         for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
         double acc[16] = {};  // sixteen chains: a vector or two of them, not one long chain of additions
@@ -453,6 +455,10 @@ __attribute__((optimize("fp-contract=off"))) static double factor_rows(const nea
         const double A = std::sqrt(finite ? n2[i] : 0.0) * (1 + 1e-10);
         B[i] = finite ? f.p0 + A * (f.p1 + A * f.p2) : 0.0;
     }
+    if (reach)  // the pruned sweep's n2 + B, rounded up (both >= 0); +inf for a row not finite: no pruning
+        for (int64_t i = 0; i < n; ++i)
+            reach[i] = n2[i] < std::numeric_limits<double>::infinity() ? (n2[i] + B[i]) * (1 + 0x1p-50)
+                                                                      : std::numeric_limits<double>::infinity();
     double largest = 0;
     for (int64_t i = 0; i < n; ++i) {
         if (!(n2[i] < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
@@ -465,17 +471,17 @@ __attribute__((optimize("fp-contract=off"))) static double factor_rows(const nea
 }
 
 // ScreenFns::make_queries: MR rows at a time made into `rows` (L1) and packed from there into
-// their micro-panel.
+// their micro-panel. `order` (may be null) says which query each row is, `reach` (may be null)
+// receives each row's n2 + B (the pruned sweep's k-d order and box test).
 template <class T>
-static double make_queries(const nearest::QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* rows, T* out,
-                           double* B) {
+static double make_queries(const nearest::QueryFactors& f, const int64_t* order, int64_t q0, int64_t n, int64_t dp,
+                           T* rows, T* out, double* B, double* reach) {
     double largest = 0;
     for (int64_t i = 0; i < n; i += kMR) {
         const int64_t w = std::min<int64_t>(kMR, n - i);
-        const double g = f.wide ? factor_rows<double, T>(f, static_cast<const double*>(f.x) + (q0 + i) * f.d, w, dp,
-                                                         rows, B + i)
-                                : factor_rows<float, T>(f, static_cast<const float*>(f.x) + (q0 + i) * f.d, w, dp,
-                                                        rows, B + i);
+        double* r = reach ? reach + i : nullptr;
+        const double g = f.wide ? factor_rows<double, T>(f, order, q0 + i, w, dp, rows, B + i, r)
+                                : factor_rows<float, T>(f, order, q0 + i, w, dp, rows, B + i, r);
         if (!std::isnan(largest) && !(g <= largest)) largest = g;  // a larger one, or NaN, which then stays
         pack_panels<kMR, T>(rows, w, dp, out + i * dp);
     }

@@ -201,18 +201,21 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
         // Every row's k best then start from points near its own query (not merely near the box): the
         // later tiles add less to them, and the tiles skipped are more (a quarter of the time at k = 10).
         // Their tiles go through take_tile like any other, and are not computed again below.
-        int64_t seeds[kMR];
-        const int n_seeds = scope.seed_panels(s, a, rows, ranked, seeds);
-        passed.clear();
-        for (int i = 0; i < n_seeds; ++i) {
-            const int64_t p = seeds[i];
+        // One tile computed, tested, and (if it passed) settled into the heaps and thresholds; true if
+        // it passed (its pairs are emitted at the micro-panel's end).
+        auto visit = [&](int64_t p) {
             Vec<T> acc0[kMR], acc1[kMR];
             tile_costs<T, DP>(s, a, p, acc0, acc1);
             ++computed;
-            if (!tile_passes<T>(acc0, acc1, t)) continue;
+            if (!tile_passes<T>(acc0, acc1, t)) return false;
             take_tile<T, false>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
             passed.push_back(p);
-        }
+            return true;
+        };
+        int64_t seeds[kMR];
+        const int n_seeds = scope.seed_panels(s, a, rows, ranked, seeds);
+        passed.clear();
+        for (int i = 0; i < n_seeds; ++i) visit(seeds[i]);
         u = prune_limit<T>(s, q0, rows, t);
         // The groups near enough, nearest first (sorting only those: a handful of many hundreds).
         const auto near_end = std::partition(ranked.begin(), ranked.end(), [u](const auto& e) { return e.first <= u; });
@@ -233,13 +236,7 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
                 if (panels[i].first > u) break;
                 const int64_t p = panels[i].second;
                 if (std::find(seeds, seeds + n_seeds, p) != seeds + n_seeds) continue;  // done first
-                Vec<T> acc0[kMR], acc1[kMR];
-                tile_costs<T, DP>(s, a, p, acc0, acc1);
-                ++computed;
-                if (!tile_passes<T>(acc0, acc1, t)) continue;
-                take_tile<T, false>(s, q0, rows, acc0, acc1, t, p * W, std::min<int64_t>(W, s.m - p * W));
-                passed.push_back(p);
-                u = prune_limit<T>(s, q0, rows, t);
+                if (visit(p)) u = prune_limit<T>(s, q0, rows, t);
             }
         }
         emit_settled<T, DP>(s, q0, rows, a, passed);

@@ -59,56 +59,6 @@ struct Task {
 
 int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 
-// Rows q0 .. q0 + n - 1 of the queries' factors (n x dp into xs) and their bounds (into B): the values
-// of shift_rows (shift.cpp) with factor -2, written so that the compiler vectorizes the row (the
-// squared norm is summed in sixteen chains: the bound allows any order). `order`, if given, says which
-// query each row is (the pruned screen's k-d order); `reach`, if given, receives n2 + B rounded up
-// (pruned_kernel.hpp), +inf for a row that is not finite.
-template <class In, class T>
-double make_factors(const QueryFactors& f, const In* x, const int64_t* order, int64_t q0, int64_t n, int64_t dp,
-                    T* xs, double* B, double* reach) {
-    const int64_t d = f.d;
-    const double s = f.s;
-    const double* cs = f.cs;
-    double largest = 0;
-    for (int64_t i = 0; i < n; ++i) {
-        const In* row = x + (order ? order[q0 + i] : q0 + i) * d;
-        T* o = xs + i * dp;
-        for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
-        double acc[16] = {};  // the sum of kernel.hpp's factor_rows, in the same order: the same bound
-        int64_t l = 0;
-        for (; l + 16 <= d; l += 16)
-            for (int u = 0; u < 16; ++u) {
-                const double w = static_cast<double>(o[l + u]);
-                acc[u] += w * w;
-            }
-        for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
-        o[d] = T(1);
-        for (int u = 8; u > 0; u /= 2)
-            for (int v = 0; v < u; ++v) acc[v] += acc[v + u];
-        const double n2 = acc[0] * 0.25;  // of the rows before -2: exact
-        if (!(n2 < std::numeric_limits<double>::infinity())) {  // a NaN or inf in x, or a factor overflowed
-            std::fill(o, o + d, T(0));  // a harmless row in its place: the caller uses nothing
-            B[i] = 0;
-            if (reach) reach[i] = std::numeric_limits<double>::infinity();
-            largest = std::numeric_limits<double>::quiet_NaN();
-            continue;
-        }
-        const double A = std::sqrt(n2) * (1 + 1e-10);
-        B[i] = f.p0 + A * (f.p1 + A * f.p2);
-        if (reach) reach[i] = (n2 + B[i]) * (1 + 0x1p-50);
-        if (n2 > largest) largest = n2;  // NaN stays
-    }
-    return largest;
-}
-
-template <class T>
-double make_factors(const QueryFactors& f, const int64_t* order, int64_t q0, int64_t n, int64_t dp, T* xs, double* B,
-                    double* reach) {
-    if (f.wide) return make_factors<double, T>(f, static_cast<const double*>(f.x), order, q0, n, dp, xs, B, reach);
-    return make_factors<float, T>(f, static_cast<const float*>(f.x), order, q0, n, dp, xs, B, reach);
-}
-
 // A worker's buffers, kept from one task to the next.
 template <class T>
 struct Scratch {
@@ -254,16 +204,9 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         if (r.factors) {  // made from the raw queries by the instruction set's code, packed as made
             sc.made.resize(static_cast<size_t>(mr * r.dp));
             t.own_B.resize(static_cast<size_t>(t.nq));
-            if (pruned) {  // in k-d order, with each query's reach (pruned_kernel.hpp)
-                sc.made.resize(static_cast<size_t>(t.nq * r.dp));
-                t.reach.resize(static_cast<size_t>(t.nq));
-                t.largest = make_factors<T>(*r.factors, qorder, t.q_begin, t.nq, r.dp, sc.made.data(),
-                                            t.own_B.data(), t.reach.data());
-                fns.pack_queries(sc.made.data(), t.nq, r.dp, sc.packed.data());
-            } else {
-                t.largest = fns.make_queries(*r.factors, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(),
-                                             t.own_B.data());
-            }
+            if (pruned) t.reach.resize(static_cast<size_t>(t.nq));  // in k-d order, with each query's reach
+            t.largest = fns.make_queries(*r.factors, qorder, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(),
+                                         t.own_B.data(), pruned ? t.reach.data() : nullptr);
             t.B = t.own_B.data();
         } else {
             t.B = r.B + t.q_begin;

@@ -102,7 +102,8 @@ struct ScreenFns {
     // Queries [q0, q0 + n) of QueryFactors: their factors straight into micro-panels (as
     // pack_queries would lay them out) and their bounds into B; `rows` is MR x dp scratch. Returns
     // the rows' largest squared norm (QueryFactors::largest).
-    double (*make_queries)(const QueryFactors& f, int64_t q0, int64_t n, int64_t dp, T* rows, T* out, double* B);
+    double (*make_queries)(const QueryFactors& f, const int64_t* order, int64_t q0, int64_t n, int64_t dp, T* rows,
+                           T* out, double* B, double* reach);
 };
 
 struct ScreenKernels {
