@@ -122,7 +122,8 @@ void z_order(const In* rows, int64_t n, int64_t d, int64_t stride, std::vector<i
         for (int64_t l = 0; l < d; ++l) {
             const double c = (static_cast<double>(rows[i * stride + l]) - lo[l]) * scale[l];
             const uint32_t cell = c >= 0 ? static_cast<uint32_t>(std::min(c, cells - 1)) : 0;  // NaN: cell 0
-            const uint32_t z = spread.bits[cell & 0xFF] | spread.bits[cell >> 8] << (8 * d);
+            uint32_t z = spread.bits[cell & 0xFF];
+            if (bits > 8) z |= spread.bits[cell >> 8] << (8 * d);  // d <= 3 (d = 4 would shift by 32)
             code |= z << (d - 1 - l);  // the first coordinate's bits highest in each group of d
         }
         coded[static_cast<size_t>(i)] = {code, i};
