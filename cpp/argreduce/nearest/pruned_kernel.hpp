@@ -170,6 +170,13 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
     std::vector<int64_t> passed;  // the micro-panel's tiles that passed: their pairs emitted at its end
     T t[kMR];
     int64_t computed = 0;  // tiles, over the micro-panels so far
+    // The micro-panel's box, every group ranked by its distance to it (in `ranked`, unsorted), and
+    // the seeds: each row's own nearest panel among those of the groups that overlap the box.
+    auto locate = [&](const T* a, int rows, int64_t (&seeds)[kMR]) {
+        scope.query_box(a, rows);
+        for (int64_t g = g0; g < g1; ++g) ranked[static_cast<size_t>(g - g0)] = {scope.gap2(bx.group + g * 2 * bx.d), g};
+        return scope.seed_panels(s, a, rows, ranked, seeds);
+    };
     for (int64_t q0 = 0; q0 < s.nq; q0 += kMR) {
         if (q0 >= kProbePanels * kMR && computed * kWorthIt > q0 / kMR * (s.p1 - s.p0)) {
             // The boxes do not separate: the full sweep, chunked for the caches, from thresholds
@@ -177,11 +184,8 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
             for (int64_t q = q0; q < s.nq; q += kMR) {
                 const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q));
                 const T* a = s.queries + q * dp;
-                scope.query_box(a, rows);
-                for (int64_t g = g0; g < g1; ++g)
-                    ranked[static_cast<size_t>(g - g0)] = {scope.gap2(bx.group + g * 2 * bx.d), g};
                 int64_t seeds[kMR];
-                const int n_seeds = scope.seed_panels(s, a, rows, ranked, seeds);
+                const int n_seeds = locate(a, rows, seeds);
                 seed_thresholds<T, DP>(s, q, rows, a, seeds, n_seeds);
                 computed += n_seeds;
             }
@@ -194,13 +198,6 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
         const int rows = static_cast<int>(std::min<int64_t>(kMR, s.nq - q0));
         for (int r = 0; r < kMR; ++r) t[r] = r < rows ? s.thr[q0 + r] : -std::numeric_limits<T>::infinity();
         const T* a = s.queries + q0 * dp;
-        scope.query_box(a, rows);
-        double u = prune_limit<T>(s, q0, rows, t);
-        for (int64_t g = g0; g < g1; ++g) ranked[static_cast<size_t>(g - g0)] = {scope.gap2(bx.group + g * 2 * bx.d), g};
-        // Seeds first: each row's own nearest panel among those of the groups that overlap the box.
-        // Every row's k best then start from points near its own query (not merely near the box): the
-        // later tiles add less to them, and the tiles skipped are more (a quarter of the time at k = 10).
-        // Their tiles go through take_tile like any other, and are not computed again below.
         // One tile computed, tested, and (if it passed) settled into the heaps and thresholds; true if
         // it passed (its pairs are emitted at the micro-panel's end).
         auto visit = [&](int64_t p) {
@@ -212,11 +209,14 @@ static void sweep_pruned_dp(const Sweep<T>& s) {
             passed.push_back(p);
             return true;
         };
+        // Seeds first: every row's k best then start from points near its own query (not merely near
+        // the box): the later tiles add less to them, and the tiles skipped are more (a quarter of the
+        // time at k = 10). Their tiles go through take_tile like any other, not computed again below.
         int64_t seeds[kMR];
-        const int n_seeds = scope.seed_panels(s, a, rows, ranked, seeds);
+        const int n_seeds = locate(a, rows, seeds);
         passed.clear();
         for (int i = 0; i < n_seeds; ++i) visit(seeds[i]);
-        u = prune_limit<T>(s, q0, rows, t);
+        double u = prune_limit<T>(s, q0, rows, t);
         // The groups near enough, nearest first (sorting only those: a handful of many hundreds).
         const auto near_end = std::partition(ranked.begin(), ranked.end(), [u](const auto& e) { return e.first <= u; });
         std::sort(ranked.begin(), near_end);
