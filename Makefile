@@ -91,7 +91,8 @@ ASAN_TESTS := tests/test_seed.py tests/test_differential_torch.py tests/test_ext
 	tests/test_contract_tables.py tests/test_inputs.py tests/test_threads.py tests/test_interrupt.py \
 	tests/test_isa.py tests/test_family.py tests/test_engine.py tests/nearest/test_nearest_fused.py \
 	tests/nearest/test_nearest_direct.py tests/nearest/test_nearest_small_d.py \
-	tests/nearest/test_nearest_refine.py tests/nearest/test_nearest_pruned.py tests/test_topk.py \
+	tests/nearest/test_nearest_refine.py tests/nearest/test_nearest_pruned.py \
+	tests/nearest/test_nearest_lanes.py tests/test_topk.py \
 	tests/test_topk_network.py
 
 $(ASAN_BUILT): $(DEPS) CMakeLists.txt $(shell find cpp src/ext -type f)

@@ -30,6 +30,7 @@ SUITES = [
     "nearest/test_nearest_direct.py",
     "nearest/test_nearest_refine.py",
     "nearest/test_nearest_pruned.py::test_pruned_screen_equals_the_full_screen",
+    "nearest/test_nearest_lanes.py",
 ]
 
 

@@ -114,7 +114,7 @@ std::pair<Int64Result, Int64Result> screen_refine(Matrix<T> xs, Flat<T> panels, 
 // The same for the L2 metrics with the query factors made per block in the core (QueryFactors):
 // no (N, d + 1) copy of the queries, no per-query bound array from Python.
 template <class T, class In>
-std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Matrix<T> ys, bool prune, int64_t k, int threads,
+std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Matrix<T> ys, int sweep, int64_t k, int threads,
                                               Matrix<In> y, int metric, int bits, int emin, int emax, double s,
                                               Flat<double> cs, double p0, double p1, double p2, Distances dist,
                                               Indices idx,
@@ -130,10 +130,12 @@ std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Matrix<T> ys, bool p
     const auto refine = refine_of<In>(n, m, k, x, y, metric, bits, emin, emax, dist, idx);
     const argreduce::nearest::QueryFactors factors{
         x.data(), std::is_same_v<In, double>, d, s, cs.data(), p0, p1, p2, largest.data()};
+    if (sweep < 0 || sweep > 3) throw nb::value_error("argreduce core: sweep is 0 (auto), 1, 2 or 3");
+    const auto kind = argreduce::nearest::resolve_sweep(static_cast<argreduce::nearest::SweepKind>(sweep), n, m, d, k);
     argreduce::nearest::PreparedPoints<T> points;
     {
         nb::gil_scoped_release release;
-        argreduce::nearest::prepare_points<T>(ys.data(), m, d + 1, prune && argreduce::nearest::worth_pruning(n, m, d), points);
+        argreduce::nearest::prepare_points<T>(ys.data(), m, d + 1, kind, points);
     }
     const argreduce::nearest::Boxes<T> boxes = points.boxes();
     argreduce::nearest::ScreenRequest<T> r{nullptr, n, points.panels.data(), m, d + 1, nullptr, k,
@@ -147,6 +149,7 @@ std::pair<Int64Result, Int64Result> l2_refine(Matrix<In> x, Matrix<T> ys, bool p
         r.point_order = points.order.data();
         r.boxes = &boxes;
     }
+    r.lanes = points.sweep == argreduce::nearest::SweepKind::Lanes;
     if (tiles) {
         if (tiles->shape(0) != 1) throw nb::value_error("argreduce core: tiles holds one value");
         r.tiles = tiles->data();
@@ -227,21 +230,21 @@ void bind_nearest(nb::module_& m) {
           "idx"_a, refine_doc);
     const char* l2_doc =
         "nearest_screen_refine for the L2 metrics (0, 1) with the query factors made in the core from the "
-        "raw queries x and the points packed there from their factors ys (m, d + 1), for small d in Z "
-        "order with far tiles skipped if prune (spatial.hpp): scale s, shifted common point cs, bound "
+        "raw queries x and the points packed there from their factors ys (m, d + 1) for the sweep "
+        "(spatial.hpp's SweepKind: 0 by size, 1 rows, 2 lanes, 3 pruned): scale s, shifted common point cs, bound "
         "polynomial p0, p1, p2 (screen.py, L2Points). tiles[0], if given, receives the tiles of costs "
         "computed; largest[0] the largest squared norm of the shifted, scaled rows (NaN if one is not "
         "finite: a NaN or inf in x, or a factor out of range; nothing else is then meaningful).";
-    m.def("nearest_l2_refine", &l2_refine<float, float>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
+    m.def("nearest_l2_refine", &l2_refine<float, float>, "x"_a.noconvert(), "ys"_a, "sweep"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
           "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
-    m.def("nearest_l2_refine", &l2_refine<float, double>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
+    m.def("nearest_l2_refine", &l2_refine<float, double>, "x"_a.noconvert(), "ys"_a, "sweep"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
           "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
-    m.def("nearest_l2_refine", &l2_refine<double, float>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
+    m.def("nearest_l2_refine", &l2_refine<double, float>, "x"_a.noconvert(), "ys"_a, "sweep"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
           "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
-    m.def("nearest_l2_refine", &l2_refine<double, double>, "x"_a.noconvert(), "ys"_a, "prune"_a, "k"_a, "threads"_a,
+    m.def("nearest_l2_refine", &l2_refine<double, double>, "x"_a.noconvert(), "ys"_a, "sweep"_a, "k"_a, "threads"_a,
           "y"_a.noconvert(), "metric"_a, "bits"_a, "emin"_a, "emax"_a, "s"_a, "cs"_a, "p0"_a, "p1"_a, "p2"_a,
           "dist"_a, "idx"_a, "largest"_a, "tiles"_a = nb::none(), l2_doc);
     const char* direct_doc =

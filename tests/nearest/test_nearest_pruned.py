@@ -44,13 +44,13 @@ def data(kind: str, n: int, d: int, dtype, seed: int) -> tuple[np.ndarray, np.nd
     return x.astype(dtype), y.astype(dtype)
 
 
-def run_core(x, y, k, prune, threads=2):
+def run_core(x, y, k, sweep, threads=2):
     """refined_l2 as search.py calls it: (dist, idx, sorted candidate pairs, tiles computed)."""
     fmt = exact.float_format(x.dtype.name)
     pts = screen.l2_points(screen._largest_magnitude(x), y, np.dtype(x.dtype))
     dist, idx = np.full((len(x), k), np.nan), np.full((len(x), k), -1, dtype=np.int64)
     tiles = np.zeros(1, dtype=np.int64)
-    r, c, norm2 = fused.refined_l2(x, pts, k, threads, y, 0, fmt, dist, idx, prune=prune, tiles=tiles)
+    r, c, norm2 = fused.refined_l2(x, pts, k, threads, y, 0, fmt, dist, idx, sweep=sweep, tiles=tiles)
     assert np.isfinite(norm2)
     pairs = sorted(zip(r.tolist(), c.tolist(), strict=True))
     return dist, idx, pairs, int(tiles[0])
@@ -66,8 +66,8 @@ KINDS = [(kind, dtype) for kind in ("normal", "clusters", "grid", "offset") for 
 def test_pruned_screen_equals_the_full_screen(kind, dtype, d, k):
     n = queries_pruned(d)
     x, y = data(kind, n, d, dtype, seed=d * 10 + k)
-    dist, idx, pairs, tiles = run_core(x, y, k, prune=True)
-    full_dist, full_idx, full_pairs, full_tiles = run_core(x, y, k, prune=False)
+    dist, idx, pairs, tiles = run_core(x, y, k, sweep="pruned")
+    full_dist, full_idx, full_pairs, full_tiles = run_core(x, y, k, sweep="rows")
     np.testing.assert_array_equal(idx, full_idx)
     np.testing.assert_array_equal(dist, full_dist)
     assert pairs == full_pairs
@@ -79,8 +79,8 @@ def test_pruned_screen_equals_the_full_screen(kind, dtype, d, k):
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_the_pruned_screen_does_not_depend_on_threads(threads):
     x, y = data("clusters", queries_pruned(3), 3, np.float32, seed=3)
-    want = run_core(x, y, 4, prune=False, threads=1)[:3]
-    got = run_core(x, y, 4, prune=True, threads=threads)[:3]
+    want = run_core(x, y, 4, sweep="rows", threads=1)[:3]
+    got = run_core(x, y, 4, sweep="pruned", threads=threads)[:3]
     np.testing.assert_array_equal(got[1], want[1])
     np.testing.assert_array_equal(got[0], want[0])
     assert got[2] == want[2]
@@ -91,8 +91,8 @@ def test_boxes_that_do_not_separate_go_back_to_the_full_sweep(k):
     """Queries far from every point: no box is far enough to skip, and after a few micro-panels each
     task sweeps the rest in full, from the thresholds of each micro-panel's seeds (k <= 32)."""
     x, y = data("far", queries_pruned(4), 4, np.float32, seed=8)
-    dist, idx, pairs, tiles = run_core(x, y, k, prune=True)
-    full = run_core(x, y, k, prune=False)
+    dist, idx, pairs, tiles = run_core(x, y, k, sweep="pruned")
+    full = run_core(x, y, k, sweep="rows")
     np.testing.assert_array_equal(idx, full[1])
     np.testing.assert_array_equal(dist, full[0])
     assert pairs == full[2]

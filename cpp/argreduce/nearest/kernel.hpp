@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <limits>
 #include <cstring>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -50,18 +51,62 @@ using Lane = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
 template <class T>
 static inline Vec<T> broadcast(T x) { return x - Vec<T>{}; }
 
+// Lanes 0 .. L/2 of a and b interleaved (a0 b0 a1 b1 ...), or with Hi lanes L/2 .. L.
+template <class T, bool Hi, size_t... J>
+static inline Vec<T> zip_impl(Vec<T> a, Vec<T> b, std::index_sequence<J...>) {
+    constexpr int L = kLanes<T>;
+    return __builtin_shufflevector(a, b, static_cast<int>((J % 2 ? L : 0) + (Hi ? L / 2 : 0) + J / 2)...);
+}
+template <class T, bool Hi>
+static inline Vec<T> zip(Vec<T> a, Vec<T> b) {
+    return zip_impl<T, Hi>(a, b, std::make_index_sequence<kLanes<T>>{});
+}
+
+// An L x L block in registers transposed (v[i] lane j becomes v[j] lane i): log2 L rounds of
+// zipping row i with row i + L/2, one two-source shuffle per row and round.
+template <class T>
+static inline void transpose(Vec<T> (&v)[kLanes<T>]) {
+    constexpr int L = kLanes<T>;
+#pragma GCC unroll 8
+    for (int round = 1; round < L; round *= 2) {
+        Vec<T> n[L];
+#pragma GCC unroll 16
+        for (int i = 0; i < L / 2; ++i) {
+            n[2 * i] = zip<T, false>(v[i], v[i + L / 2]);
+            n[2 * i + 1] = zip<T, true>(v[i], v[i + L / 2]);
+        }
+#pragma GCC unroll 16
+        for (int i = 0; i < L; ++i) v[i] = n[i];
+    }
+}
+
 // Rows (n, dp) into panels of W rows stored column by column (row r of a panel at column offset
-// r), the last panel zero-padded: the points' panels (W = kWidth) and the queries' micro-panels
-// (W = kMR) alike.
+// r), the last panel zero-padded: the points' panels (W = kWidth), the queries' micro-panels
+// (W = kMR) and lane panels (W = kWidth) alike. L x L blocks go through registers, transposed
+// there (a scalar copy, one strided load per value, took as long as making the factors).
 template <int W, class T>
 static void pack_panels(const T* rows, int64_t n, int64_t dp, T* out) {
+    constexpr int L = kLanes<T>;
     for (int64_t p0 = 0; p0 < n; p0 += W) {
         T* panel = out + (p0 / W) * dp * W;
         const int64_t w_end = std::min<int64_t>(W, n - p0);
-        for (int64_t l = 0; l < dp; ++l) {
-            T* row = panel + l * W;
-            for (int64_t w = 0; w < w_end; ++w) row[w] = rows[(p0 + w) * dp + l];
-            for (int64_t w = w_end; w < W; ++w) row[w] = T(0);
+#pragma GCC unroll 4
+        for (int i0 = 0; i0 < W; i0 += L) {  // a block of the panel's rows
+            constexpr int kFull = L;
+            const int rb = std::min(kFull, W - i0);                                  // its rows in the panel
+            const int rr = static_cast<int>(std::clamp<int64_t>(w_end - i0, 0, rb));  // ... that are rows
+            const T* src = rows + (p0 + i0) * dp;
+            int64_t l0 = 0;
+            for (; l0 + L <= dp; l0 += L) {
+                Vec<T> v[L];
+#pragma GCC unroll 16
+                for (int i = 0; i < L; ++i) v[i] = i < rr ? load<T>(src + i * dp + l0) : Vec<T>{};
+                transpose<T>(v);
+#pragma GCC unroll 16
+                for (int j = 0; j < L; ++j) std::memcpy(panel + (l0 + j) * W + i0, &v[j], rb * sizeof(T));
+            }
+            for (; l0 < dp; ++l0)
+                for (int i = 0; i < rb; ++i) panel[l0 * W + i0 + i] = i < rr ? src[i * dp + l0] : T(0);
         }
     }
 }
@@ -119,15 +164,16 @@ static inline uint32_t lanes_below(Vec<T> v, Vec<T> t) {
     return lanes_at_most<T>(v, t) & ~lanes_at_most<T>(t, v);
 }
 
-// One micro-panel (MR queries) against point panel p: the MR x 2 vectors of costs, in registers.
-// DP > 0: the factor count known at compile time (the loop unrolled); 0: read at run time.
+// MR broadcast rows (a, dp x MR, l-major) against two vectors of lanes (b, dp x W): the MR x 2 vectors
+// of costs, in registers. The row sweep's a is a micro-panel of queries and b a panel of points; the
+// lane sweep's (lanes_kernel.hpp) the other way round: the same products, the same chain.
+// DP > 0: the factor count known at compile time (the loop unrolled); 0: dp read at run time.
 template <class T, int DP>
-static inline void tile_costs(const Sweep<T>& s, const T* __restrict a, int64_t p, Vec<T> (&acc0)[kMR],
-                              Vec<T> (&acc1)[kMR]) {
+static inline void costs_of(int64_t dp_run, const T* __restrict a, const T* __restrict b, Vec<T> (&acc0)[kMR],
+                            Vec<T> (&acc1)[kMR]) {
     constexpr int L = kLanes<T>;
     constexpr int W = kWidth<T>;
-    const int64_t dp = DP > 0 ? DP : s.dp;
-    const T* __restrict b = s.panels + p * dp * W;
+    const int64_t dp = DP > 0 ? DP : dp_run;
     auto step = [&](int64_t l, auto first) __attribute__((always_inline)) {
         const Vec<T> b0 = load<T>(b + l * W), b1 = load<T>(b + l * W + L);
         const T* al = a + l * kMR;
@@ -155,6 +201,14 @@ static inline void tile_costs(const Sweep<T>& s, const T* __restrict a, int64_t 
     } else {
         for (int64_t l = 1; l < dp; ++l) step(l, std::false_type{});
     }
+}
+
+// One micro-panel of queries (a) against point panel p: the row sweep's tile.
+template <class T, int DP>
+static inline void tile_costs(const Sweep<T>& s, const T* __restrict a, int64_t p, Vec<T> (&acc0)[kMR],
+                              Vec<T> (&acc1)[kMR]) {
+    const int64_t dp = DP > 0 ? DP : s.dp;
+    costs_of<T, DP>(dp, a, s.panels + p * dp * kWidth<T>, acc0, acc1);
 }
 
 // Whether some cost of the tile is at most its query's threshold t[r], tested in registers: each
@@ -419,6 +473,66 @@ static void sweep(const Sweep<T>& s) {
     }
 }
 
+// The sum of a vector's lanes, as a butterfly.
+static inline double lane_sum(Vec<double> a) {
+    constexpr int LD = kLanes<double>;
+    if constexpr (LD >= 8) a += swap_lanes<4, double>(a);
+    if constexpr (LD >= 4) a += swap_lanes<2, double>(a);
+    if constexpr (LD >= 2) a += swap_lanes<1, double>(a);
+    return a[0];
+}
+
+// The sum of the squares of v[0, d) in float64, in two vectors of chains summed lane by lane at the
+// end (the bound allows any order; a scalar array of chains went through memory, word by word).
+template <class T>
+static inline double squared_norm(const T* v, int64_t d) {
+    constexpr int LD = kLanes<double>;
+    using D = Vec<double>;
+    typedef T Part __attribute__((vector_size(LD * sizeof(T))));  // LD values of T: one D's worth
+    D a0{}, a1{};
+    int64_t l = 0;
+    for (; l + 2 * LD <= d; l += 2 * LD) {
+        Part u, w;
+        std::memcpy(&u, v + l, sizeof(u));
+        std::memcpy(&w, v + l + LD, sizeof(w));
+        const D du = __builtin_convertvector(u, D), dw = __builtin_convertvector(w, D);
+        a0 += du * du;
+        a1 += dw * dw;
+    }
+    double tail = 0;
+    for (; l < d; ++l) tail += static_cast<double>(v[l]) * static_cast<double>(v[l]);
+    return lane_sum(a0 + a1) + tail;
+}
+
+// refine.cpp's float64 key of the L2 metrics (ScreenKernels::sq_distance): the squared differences
+// of two rows summed in float64 vectors, a chain per lane (its bound holds for any order, fused or
+// not; the values are float32 or narrower, so no difference or square underflows or overflows).
+template <class In>
+static double sq_distance(const In* a, const In* b, int64_t d) {
+    constexpr int LD = kLanes<double>;
+    using D = Vec<double>;
+    typedef In Part __attribute__((vector_size(LD * sizeof(In))));
+    D s0{}, s1{};
+    int64_t l = 0;
+    for (; l + 2 * LD <= d; l += 2 * LD) {
+        Part a0, a1, b0, b1;
+        std::memcpy(&a0, a + l, sizeof(a0));
+        std::memcpy(&a1, a + l + LD, sizeof(a1));
+        std::memcpy(&b0, b + l, sizeof(b0));
+        std::memcpy(&b1, b + l + LD, sizeof(b1));
+        const D t0 = __builtin_convertvector(a0, D) - __builtin_convertvector(b0, D);
+        const D t1 = __builtin_convertvector(a1, D) - __builtin_convertvector(b1, D);
+        s0 += t0 * t0;
+        s1 += t1 * t1;
+    }
+    double tail = 0;
+    for (; l < d; ++l) {
+        const double t = static_cast<double>(a[l]) - static_cast<double>(b[l]);
+        tail += t * t;
+    }
+    return lane_sum(s0 + s1) + tail;
+}
+
 // Rows of the queries' factors (n <= MR of them, n x dp into xs) and their bounds (into B),
 // screen.hpp's QueryFactors: the values of shift_rows (shift.cpp) with factor -2, written so that
 // the compiler vectorizes the row (the squared norm is summed in sixteen chains: the bound allows
@@ -437,18 +551,8 @@ __attribute__((optimize("fp-contract=off"))) static double factor_rows(const nea
         const In* row = x + (order ? order[q0 + i] : q0 + i) * d;
         T* o = xs + i * dp;
         for (int64_t l = 0; l < d; ++l) o[l] = T(-2) * static_cast<T>(static_cast<double>(row[l]) * s - cs[l]);
-        double acc[16] = {};  // sixteen chains: a vector or two of them, not one long chain of additions
-        int64_t l = 0;
-        for (; l + 16 <= d; l += 16)
-            for (int u = 0; u < 16; ++u) {
-                const double w = static_cast<double>(o[l + u]);
-                acc[u] += w * w;
-            }
-        for (; l < d; ++l) acc[0] += static_cast<double>(o[l]) * static_cast<double>(o[l]);
+        n2[i] = squared_norm(o, d) * 0.25;  // of the rows before -2: exact
         o[d] = T(1);
-        for (int u = 8; u > 0; u /= 2)
-            for (int v = 0; v < u; ++v) acc[v] += acc[v + u];
-        n2[i] = acc[0] * 0.25;  // of the rows before -2: exact
     }
     for (int64_t i = 0; i < n; ++i) {  // no branch: vectorized, square roots included
         const bool finite = n2[i] < std::numeric_limits<double>::infinity();
@@ -470,32 +574,54 @@ __attribute__((optimize("fp-contract=off"))) static double factor_rows(const nea
     return largest;
 }
 
-// ScreenFns::make_queries: MR rows at a time made into `rows` (L1) and packed from there into
-// their micro-panel. `order` (may be null) says which query each row is, `reach` (may be null)
-// receives each row's n2 + B (the pruned sweep's k-d order and box test).
-template <class T>
+// ScreenFns::make_queries (P = MR: micro-panels for the row sweeps) and make_query_lanes (P = W:
+// lane panels for the lane sweep): P rows at a time made into `rows` (P x dp, in L1), MR at a time,
+// and packed from there into their panel. `order` (may be null) says which query each row is,
+// `reach` (may be null) receives each row's n2 + B (the pruned sweep's k-d order and box test).
+template <class T, int P>
 static double make_queries(const nearest::QueryFactors& f, const int64_t* order, int64_t q0, int64_t n, int64_t dp,
                            T* rows, T* out, double* B, double* reach) {
     double largest = 0;
-    for (int64_t i = 0; i < n; i += kMR) {
-        const int64_t w = std::min<int64_t>(kMR, n - i);
-        double* r = reach ? reach + i : nullptr;
-        const double g = f.wide ? factor_rows<double, T>(f, order, q0 + i, w, dp, rows, B + i, r)
-                                : factor_rows<float, T>(f, order, q0 + i, w, dp, rows, B + i, r);
-        if (!std::isnan(largest) && !(g <= largest)) largest = g;  // a larger one, or NaN, which then stays
-        pack_panels<kMR, T>(rows, w, dp, out + i * dp);
+    const int64_t row_bytes = f.d * (f.wide ? 8 : 4);
+    const char* x = static_cast<const char*>(f.x);
+    auto prefetch = [&](int64_t q) {  // the raw rows come from memory once: asked for a group ahead
+        if (q >= q0 + n) return;
+        const char* row = x + (order ? order[q] : q) * row_bytes;
+        for (int64_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(row + b);
+    };
+    for (int64_t i = 0; i < n; i += P) {
+        const int64_t w = std::min<int64_t>(P, n - i);
+        for (int64_t u = 0; u < w; u += kMR) {
+            const int64_t v = std::min<int64_t>(kMR, w - u);
+            for (int64_t a = 0; a < kMR; ++a) prefetch(q0 + i + u + 2 * kMR + a);
+            double* r = reach ? reach + i + u : nullptr;
+            const double g = f.wide ? factor_rows<double, T>(f, order, q0 + i + u, v, dp, rows + u * dp, B + i + u, r)
+                                    : factor_rows<float, T>(f, order, q0 + i + u, v, dp, rows + u * dp, B + i + u, r);
+            if (!std::isnan(largest) && !(g <= largest)) largest = g;  // a larger one, or NaN, which then stays
+        }
+        pack_panels<P, T>(rows, w, dp, out + i * dp);
     }
     return largest;
 }
 
+#include "lanes_kernel.hpp"
 #include "pruned_kernel.hpp"
 
 template <class T>
 static constexpr ScreenFns<T> fns() {
-    return {kMR,       kWidth<T>,          &pack_panels<kWidth<T>, T>, &pack_panels<kMR, T>,
-            &sweep<T>, &sweep_pruned<T>, &make_queries<T>};
+    return {kMR,
+            kWidth<T>,
+            &pack_panels<kWidth<T>, T>,
+            &pack_panels<kMR, T>,
+            &sweep<T>,
+            &sweep_pruned<T>,
+            &sweep_lanes<T>,
+            &make_queries<T, kMR>,
+            &make_queries<T, kWidth<T>>};
 }
 
-static constexpr ScreenKernels screen_kernels() { return {fns<float>(), fns<double>()}; }
+static constexpr ScreenKernels screen_kernels() {
+    return {fns<float>(), fns<double>(), &sq_distance<float>, &sq_distance<double>};
+}
 
 }  // namespace argreduce::ARGREDUCE_ISA::screen

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
+
+#include "../kernels/table.hpp"
 
 namespace argreduce::nearest {
 namespace {
@@ -13,29 +16,6 @@ constexpr double U = 0x1p-53;  // unit roundoff of double
 double gamma(int64_t n) {
     const double t = static_cast<double>(n) * U;
     return t / (1 - t);
-}
-
-// Sum of squared differences in double, four partial sums (the bound holds for any order). The
-// inputs are float32 values (or narrower): no difference or square underflows or overflows.
-template <class In>
-double sq_distance(const In* a, const In* b, int64_t d) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int64_t l = 0;
-    for (; l + 4 <= d; l += 4) {
-        const double t0 = static_cast<double>(a[l]) - static_cast<double>(b[l]);
-        const double t1 = static_cast<double>(a[l + 1]) - static_cast<double>(b[l + 1]);
-        const double t2 = static_cast<double>(a[l + 2]) - static_cast<double>(b[l + 2]);
-        const double t3 = static_cast<double>(a[l + 3]) - static_cast<double>(b[l + 3]);
-        s0 += t0 * t0;
-        s1 += t1 * t1;
-        s2 += t2 * t2;
-        s3 += t3 * t3;
-    }
-    for (; l < d; ++l) {
-        const double t = static_cast<double>(a[l]) - static_cast<double>(b[l]);
-        s0 += t * t;
-    }
-    return (s0 + s1) + (s2 + s3);
 }
 
 // The inner product and the sum of the products' magnitudes (the bound's scale).
@@ -73,7 +53,13 @@ Keyed key_of(const Refine& r, int64_t q, int64_t j) {
         const double v = dot(a, b, r.d, magnitude);
         return {-v, r.bound_scale * magnitude, j};
     }
-    const double v = sq_distance(a, b, r.d);
+    // The instruction set's float64 vectors (kernel.hpp's sq_distance): any order of the sum.
+    const ScreenKernels& fns = kernels().screen;
+    double v;
+    if constexpr (std::is_same_v<In, float>)
+        v = fns.sq_distance_f32(a, b, r.d);
+    else
+        v = fns.sq_distance_f64(a, b, r.d);
     return {v, r.bound_scale * v, j};  // every term >= 0: the magnitude is the value
 }
 

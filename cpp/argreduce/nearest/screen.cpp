@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "../kernels/table.hpp"
 #include "../thread_pool.hpp"
@@ -84,23 +85,32 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     const int threads = std::max(1, r.threads);
     const int64_t k = std::max<int64_t>(1, r.k);
     const int64_t row_bytes = std::max<int64_t>(1, r.dp) * static_cast<int64_t>(sizeof(T));
-    // Queries per block: as many as kBlockBytes and kHeapEntries allow, at least one micro-panel,
-    // and few enough that every thread gets a block when there are queries to go round.
-    int64_t mc = std::max(mr, kBlockBytes / row_bytes / mr * mr);
-    mc = std::min(mc, std::max(mr, kHeapEntries / k / mr * mr));
-    if (r.n >= threads * kSplitQueries * mr)  // enough queries: every thread takes blocks of them
-        mc = std::min(mc, round_up((r.n + threads - 1) / threads, mr));
+    // The lane sweep (k = 1, with factors): the queries in lane panels of `width`, the points in
+    // micro-panels of `mr`; the row sweeps the other way round.
+    const bool lanes = r.lanes;
+    if (lanes && (r.k != 1 || !r.factors || r.boxes))  // the points are packed for it: nothing else reads them
+        throw std::invalid_argument("argreduce core: the lane sweep takes k = 1 and query factors");
+    const int64_t unit = lanes ? width : mr;           // queries per panel
+    const int64_t point_unit = lanes ? mr : width;     // points per panel
+    // Queries per block: as many as kBlockBytes and kHeapEntries allow, at least one panel, and few
+    // enough that every thread gets a block when there are queries to go round.
+    int64_t mc = std::max(unit, kBlockBytes / row_bytes / unit * unit);
+    mc = std::min(mc, std::max(unit, kHeapEntries / k / unit * unit));
+    if (r.n >= threads * kSplitQueries * unit)  // enough queries: every thread takes blocks of them
+        mc = std::min(mc, round_up((r.n + threads - 1) / threads, unit));
     else  // few: one block, whose points the threads split (each point read once)
-        mc = std::min(mc, round_up(r.n, mr));
-    mc = std::max(mc, mr);
+        mc = std::min(mc, round_up(r.n, unit));
+    mc = std::max(mc, unit);
     const int64_t blocks = (r.n + mc - 1) / mc;
-    const int64_t panels = (r.m + width - 1) / width;
+    const int64_t panels = (r.m + point_unit - 1) / point_unit;
     // Fewer blocks than threads: each block's points are split into ranges, one task each.
     const int64_t ranges = blocks >= threads ? 1 : std::min<int64_t>(panels, (threads + blocks - 1) / blocks);
     const int64_t per_range = (panels + ranges - 1) / ranges;
     // A range that fits in one chunk is one (its thresholds settle in one pass of the kernel's
-    // take_chunk); a longer one is cut into chunks that stay in L1.
-    const int64_t chunk = per_range <= kMaxChunkPanels && per_range > 0
+    // take_chunk); a longer one is cut into chunks that stay in L1. The lane sweep keeps a chunk's
+    // costs (lanes_kernel.hpp says how many).
+    const int64_t chunk = lanes ? per_range
+                          : per_range <= kMaxChunkPanels && per_range > 0
                               ? per_range
                               : std::clamp<int64_t>(kChunkBytes / (row_bytes * width), 1, kMaxChunkPanels);
 
@@ -170,7 +180,12 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             for (int64_t g = 0; g < ranges; ++g)
                 for (const Hit<T>& h : first[g].hits)
                     if (h.g <= thr[h.q]) sc.cand[static_cast<size_t>(sc.at[h.q]++)] = point_of(h.j);
+            const int64_t row_bytes = r.refine->d * (r.refine->wide ? 8 : 4);
             for (int64_t q = 0; q < nq; ++q) {
+                if (q + 8 < nq) {  // the raw query rows were read a block ago: long out of the caches
+                    const char* row = static_cast<const char*>(r.refine->x) + query_of(q_begin + q + 8) * row_bytes;
+                    for (int64_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(row + b);
+                }
                 const int64_t* c = sc.cand.data() + start[q];
                 const int64_t count = start[q + 1] - start[q];
                 const int64_t query = query_of(q_begin + q);
@@ -200,13 +215,14 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
         t.heap.assign(static_cast<size_t>(t.nq * k), std::numeric_limits<T>::infinity());
         t.count.assign(static_cast<size_t>(t.nq), k);
         t.thr.assign(static_cast<size_t>(t.nq), std::numeric_limits<T>::infinity());
-        sc.packed.resize(static_cast<size_t>(round_up(t.nq, mr) * r.dp));
+        sc.packed.resize(static_cast<size_t>(round_up(t.nq, unit) * r.dp));
         if (r.factors) {  // made from the raw queries by the instruction set's code, packed as made
-            sc.made.resize(static_cast<size_t>(mr * r.dp));
+            sc.made.resize(static_cast<size_t>(unit * r.dp));
             t.own_B.resize(static_cast<size_t>(t.nq));
             if (pruned) t.reach.resize(static_cast<size_t>(t.nq));  // in k-d order, with each query's reach
-            t.largest = fns.make_queries(*r.factors, qorder, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(),
-                                         t.own_B.data(), pruned ? t.reach.data() : nullptr);
+            t.largest = (lanes ? fns.make_query_lanes : fns.make_queries)(
+                *r.factors, qorder, t.q_begin, t.nq, r.dp, sc.made.data(), sc.packed.data(), t.own_B.data(),
+                pruned ? t.reach.data() : nullptr);
             t.B = t.own_B.data();
         } else {
             t.B = r.B + t.q_begin;
@@ -221,9 +237,9 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             s.reach = t.reach.data();
             s.tiles = &t.tiles;
         } else {
-            t.tiles = (t.nq + mr - 1) / mr * std::max<int64_t>(0, s.p1 - s.p0);
+            t.tiles = (t.nq + unit - 1) / unit * std::max<int64_t>(0, s.p1 - s.p0);
         }
-        if (s.p0 < s.p1) (pruned ? fns.sweep_pruned : fns.sweep)(s);
+        if (s.p0 < s.p1) (pruned ? fns.sweep_pruned : lanes ? fns.sweep_lanes : fns.sweep)(s);
         if (ranges == 1) finish_block(t.block, sc);  // its thresholds are final: while its data are warm
     });
     if (stop) return Status::Interrupted;

@@ -99,16 +99,26 @@ struct ScreenFns {
     void (*pack_queries)(const T* xs, int64_t n, int64_t dp, T* out);  // out: ceil(n/MR)*MR*dp values
     void (*sweep)(const Sweep<T>& s);
     void (*sweep_pruned)(const Sweep<T>& s);  // d <= kPruneMaxD, with boxes: best group first, far tiles skipped
+    // k = 1, the queries the lanes (lanes_kernel.hpp): queries from make_query_lanes, the points
+    // packed by pack_queries, Sweep's p0, p1 and chunk counted in micro-panels of points.
+    void (*sweep_lanes)(const Sweep<T>& s);
     // Queries [q0, q0 + n) of QueryFactors: their factors straight into micro-panels (as
     // pack_queries would lay them out) and their bounds into B; `rows` is MR x dp scratch. Returns
     // the rows' largest squared norm (QueryFactors::largest).
     double (*make_queries)(const QueryFactors& f, const int64_t* order, int64_t q0, int64_t n, int64_t dp, T* rows,
                            T* out, double* B, double* reach);
+    // The same into lane panels of `width` queries for sweep_lanes; `rows` is width x dp scratch.
+    double (*make_query_lanes)(const QueryFactors& f, const int64_t* order, int64_t q0, int64_t n, int64_t dp,
+                               T* rows, T* out, double* B, double* reach);
 };
 
 struct ScreenKernels {
     ScreenFns<float> f32;
     ScreenFns<double> f64;
+    // refine.cpp's float64 key of the L2 metrics: the sum of the squared differences of two rows of
+    // d values (float32, or float64 holding narrower values), in vectors.
+    double (*sq_distance_f32)(const float* a, const float* b, int64_t d);
+    double (*sq_distance_f64)(const double* a, const double* b, int64_t d);
 };
 
 // The L2 screen's query factors, made by each task for its own block of queries from the raw rows
@@ -151,6 +161,9 @@ struct ScreenRequest {
     const int64_t* point_order = nullptr;
     const Boxes<T>* boxes = nullptr;
     int64_t* tiles = nullptr;  // set: receives the tiles computed (every tile of every task, unpruned)
+    // The lane sweep (with `factors` and k = 1 only): the panels hold the points in micro-panels
+    // (pack_queries' layout), the queries go into lane panels (lanes_kernel.hpp).
+    bool lanes = false;
 };
 
 // The kernels of the table in use (dispatch.cpp's choice).

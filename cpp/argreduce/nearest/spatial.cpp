@@ -151,12 +151,19 @@ void kd_order(const In* rows, int64_t n, int64_t d, int64_t stride, int64_t leaf
 }
 
 template <class T>
-void prepare_points(const T* ys, int64_t m, int64_t dp, bool prune, PreparedPoints<T>& out) {
+void prepare_points(const T* ys, int64_t m, int64_t dp, SweepKind sweep, PreparedPoints<T>& out) {
     const ScreenFns<T>& fns = screen_fns<T>();
     const int64_t w = fns.width, panels = (m + w - 1) / w, d = dp - 1;
+    out.sweep = sweep;
+    out.order.clear();
+    if (sweep == SweepKind::Lanes) {  // micro-panels of points, as the queries' are packed
+        out.panels.resize(static_cast<size_t>((m + fns.mr - 1) / fns.mr * fns.mr * dp));
+        fns.pack_queries(ys, m, dp, out.panels.data());
+        return;
+    }
     out.panels.resize(static_cast<size_t>(panels * w * dp));
-    if (!prune || d < 1 || d > kPruneMaxD) {
-        out.order.clear();
+    if (sweep != SweepKind::Pruned || d < 1 || d > kPruneMaxD) {
+        out.sweep = SweepKind::Rows;
         fns.pack_points(ys, m, dp, out.panels.data());
         return;
     }
@@ -190,7 +197,7 @@ template void z_order<float>(const float*, int64_t, int64_t, int64_t, std::vecto
 template void z_order<double>(const double*, int64_t, int64_t, int64_t, std::vector<int64_t>&);
 template void kd_order<float>(const float*, int64_t, int64_t, int64_t, int64_t, std::vector<int64_t>&);
 template void kd_order<double>(const double*, int64_t, int64_t, int64_t, int64_t, std::vector<int64_t>&);
-template void prepare_points<float>(const float*, int64_t, int64_t, bool, PreparedPoints<float>&);
-template void prepare_points<double>(const double*, int64_t, int64_t, bool, PreparedPoints<double>&);
+template void prepare_points<float>(const float*, int64_t, int64_t, SweepKind, PreparedPoints<float>&);
+template void prepare_points<double>(const double*, int64_t, int64_t, SweepKind, PreparedPoints<double>&);
 
 }  // namespace argreduce::nearest

@@ -51,10 +51,40 @@ struct Boxes {
     const T* group;
 };
 
-// The points as the screen reads them: the panels (the kernel's layout), and for small d their Z
-// order (order[i]: the point at position i of the panels) and the boxes; order empty otherwise.
+// Which sweep screens a problem (kernel.hpp): the row sweep, the lane sweep (k = 1 against few
+// points, lanes_kernel.hpp) or the pruned sweep (few dimensions, pruned_kernel.hpp). Auto picks by
+// size; the others are asked for by the tests (any of them gives the same candidates).
+enum class SweepKind : int { Auto = 0, Rows = 1, Lanes = 2, Pruned = 3 };
+
+// Whether the lane sweep pays: k = 1, few points (past some thousands the row sweep's thresholds
+// settle early and most of its tiles fail at once, cheaper than the lane sweep's kept costs), and
+// queries enough to fill the lane panels of every thread. Measured (bench/nearest_sweep_probe.py).
+inline constexpr int64_t kLanesMaxPoints = 4096;
+inline constexpr int64_t kLanesMinQueries = 1024;
+inline bool worth_lanes(int64_t n, int64_t m, int64_t k) {
+    return k == 1 && m <= kLanesMaxPoints && n >= kLanesMinQueries;
+}
+
+// The sweep `asked` resolves to: Auto by the rules above; Lanes needs k = 1 and Pruned
+// 1 <= d <= kPruneMaxD (asked otherwise, the row sweep).
+inline SweepKind resolve_sweep(SweepKind asked, int64_t n, int64_t m, int64_t d, int64_t k) {
+    const bool can_prune = d >= 1 && d <= kPruneMaxD;
+    switch (asked) {
+        case SweepKind::Auto:
+            if (worth_pruning(n, m, d)) return SweepKind::Pruned;
+            return worth_lanes(n, m, k) ? SweepKind::Lanes : SweepKind::Rows;
+        case SweepKind::Lanes: return k == 1 ? SweepKind::Lanes : SweepKind::Rows;
+        case SweepKind::Pruned: return can_prune ? SweepKind::Pruned : SweepKind::Rows;
+        default: return SweepKind::Rows;
+    }
+}
+
+// The points as the screen reads them: the panels (the kernel's layout: point panels, or
+// micro-panels for the lane sweep), and for the pruned sweep their Z order (order[i]: the point at
+// position i of the panels) and the boxes; order empty otherwise.
 template <class T>
 struct PreparedPoints {
+    SweepKind sweep = SweepKind::Rows;
     std::vector<T> panels;
     std::vector<int64_t> order;
     std::vector<T> panel_boxes, group_boxes;
@@ -63,10 +93,10 @@ struct PreparedPoints {
     Boxes<T> boxes() const { return {d, panel_boxes.data(), group_boxes.data()}; }
 };
 
-// ys: m x dp factors, C order (the last column the squared norm). Prunes when 1 <= dp - 1 <= kPruneMaxD
-// and `prune`; packs with the instruction set in use.
+// ys: m x dp factors, C order (the last column the squared norm), laid out for `sweep` (resolved:
+// not Auto) with the instruction set in use.
 template <class T>
-void prepare_points(const T* ys, int64_t m, int64_t dp, bool prune, PreparedPoints<T>& out);
+void prepare_points(const T* ys, int64_t m, int64_t dp, SweepKind sweep, PreparedPoints<T>& out);
 
 // A permutation of the n rows (row i at rows + i * stride, d values) in Z order (Morton order) on a
 // grid of 2^(32/d) cells a side over the rows' range: nearby rows end up near each other, so a run

@@ -49,20 +49,25 @@ def refined(xs: np.ndarray, panels: np.ndarray, m: int, B: np.ndarray, k: int, t
                                        fmt.bits, fmt.emin, fmt.emax, dist, idx)
 
 
+#: The core's sweeps (spatial.hpp's SweepKind).
+SWEEPS = {"auto": 0, "rows": 1, "lanes": 2, "pruned": 3}
+
+
 def refined_l2(x: np.ndarray, pts, k: int, threads: int, y: np.ndarray, metric: int, fmt,
-               dist: np.ndarray, idx: np.ndarray, prune: bool = True,
+               dist: np.ndarray, idx: np.ndarray, sweep: str = "auto",
                tiles: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """:func:`refined` for the L2 metrics (0, 1), the queries' factors and bounds made in the core
     from the raw queries ``x`` a block at a time (``pts``: screen.L2Points), and the largest squared
     norm of the shifted, scaled queries (NaN if one is not finite, from a NaN or inf in ``x`` or a
-    scale too small for it: then nothing else means anything). The core packs the points itself:
-    for d <= 4 in Z order, skipping the tiles too far away to matter unless ``prune`` is false
-    (cpp/argreduce/nearest/spatial.hpp); the candidates are the same either way. ``tiles`` (one
-    int64), if given, receives the number of tiles of costs the kernel computed."""
+    scale too small for it: then nothing else means anything). The core packs the points itself
+    for its ``sweep``: "auto" picks by size; "rows", "lanes" (k = 1) or "pruned" (d <= 4: Z order,
+    tiles too far away skipped) ask for one (cpp/argreduce/nearest/spatial.hpp's SweepKind); the
+    candidates are the same whichever runs. ``tiles`` (one int64), if given, receives the number
+    of tiles of costs the kernel computed."""
     p0, p1, p2 = pts.bound
     cs = np.ascontiguousarray(pts.cs, dtype=np.float64)
     largest = np.zeros(1)
     ys = np.ascontiguousarray(pts.ys)
-    r, c = _core.nearest_l2_refine(x, ys, prune, k, threads, y, metric, fmt.bits, fmt.emin, fmt.emax,
+    r, c = _core.nearest_l2_refine(x, ys, SWEEPS[sweep], k, threads, y, metric, fmt.bits, fmt.emin, fmt.emax,
                                    float(pts.s), cs, p0, p1, p2, dist, idx, largest, tiles)
     return r, c, float(largest[0])
