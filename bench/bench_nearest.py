@@ -114,7 +114,14 @@ SLOW_RATIO = 20
 SLOW_SECONDS = 10.0
 
 
+#: A pause before each timed call: the worker threads of the tool before (OpenBLAS's spin for about
+#: a tenth of a second after a call, OpenMP's for its block time) would otherwise still be spinning
+#: on the 2 cores while the next tool runs, and whichever tool follows numpy matmul would pay for it.
+SETTLE_SECONDS = 0.3
+
+
 def timed(fn: Fn, x, y, k) -> float | None:
+    time.sleep(SETTLE_SECONDS)
     t = time.perf_counter()
     r = fn(x, y, k)
     return None if r is None else time.perf_counter() - t
@@ -207,7 +214,8 @@ def report(rows, exact_rows, peak, sgemm, args, threads) -> str:
         "# argreduce.nearest vs CPU nearest-neighbour tools",
         "",
         f"`python bench/bench_nearest.py{''.join(' ' + a for a in args.argv)}` — float32 data (standard "
-        f"normal), median of {args.rounds} interleaved rounds, seconds; {threads} threads; load average "
+        f"normal), median of {args.rounds} interleaved rounds (each call after a {SETTLE_SECONDS} s pause, so "
+        f"no tool's idle threads still spin during the next), seconds; {threads} threads; load average "
         f"at the end {load_average()}.",
         "",
         f"Float32 FMA peak (bench/fma_probe.py, native loop, {threads} threads): {peak:.0f} GFLOP/s; "

@@ -17,7 +17,7 @@ from argreduce.knn import exact, fused, screen
 
 #: The core takes the lane sweep for k = 1, at most this many points and at least this many
 #: queries (spatial.hpp's worth_lanes).
-MAX_POINTS, MIN_QUERIES = 4096, 1024
+MAX_POINTS, MIN_QUERIES = 2048, 1024
 
 
 def data(kind: str, n: int, m: int, d: int, dtype, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -59,7 +59,7 @@ enum class SweepKind : int { Auto = 0, Rows = 1, Lanes = 2, Pruned = 3 };
 // Whether the lane sweep pays: k = 1, few points (past some thousands the row sweep's thresholds
 // settle early and most of its tiles fail at once, cheaper than the lane sweep's kept costs), and
 // queries enough to fill the lane panels of every thread. Measured (bench/nearest_sweep_probe.py).
-inline constexpr int64_t kLanesMaxPoints = 4096;
+inline constexpr int64_t kLanesMaxPoints = 2048;
 inline constexpr int64_t kLanesMinQueries = 1024;
 inline bool worth_lanes(int64_t n, int64_t m, int64_t k) {
     return k == 1 && m <= kLanesMaxPoints && n >= kLanesMinQueries;
