@@ -117,19 +117,31 @@ static void sweep_lanes_dp(const Sweep<T>& s) {
             // Each lane's least cost of the chunk against its query's best (k = 1: the heap is the
             // best cost itself), and the thresholds of the new bests, all lanes at once (the
             // threshold of a best that did not fall is not below the one it already has).
-            for (int i = 0; i < W; ++i) {
-                best[i] = i < lanes ? s.heap[q0 + i] : std::numeric_limits<T>::infinity();
-                bound[i] = i < lanes ? s.B[q0 + i] : 0.0;
+            if (lanes == W) {  // the block's arrays read and written as vectors
+                const Vec<T> b0 = vmin<T>(lo0, load<T>(s.heap + q0)), b1 = vmin<T>(lo1, load<T>(s.heap + q0 + L));
+                store<T>(s.heap + q0, b0);
+                store<T>(s.heap + q0 + L, b1);
+                for (int i = 0; i < W; i += kLanes<double>) lane_thresholds<T>(s.heap + q0 + i, s.B + q0 + i, least + i);
+                const Vec<T> t0 = vmin<T>(load<T>(s.thr + q0), load<T>(least));
+                const Vec<T> t1 = vmin<T>(load<T>(s.thr + q0 + L), load<T>(least + L));
+                store<T>(s.thr + q0, t0);
+                store<T>(s.thr + q0 + L, t1);
+                store<T>(t, t0);
+                store<T>(t + L, t1);
+            } else {  // the block's last panel: its lanes past the last query are padding
+                for (int i = 0; i < W; ++i) {
+                    best[i] = i < lanes ? s.heap[q0 + i] : std::numeric_limits<T>::infinity();
+                    bound[i] = i < lanes ? s.B[q0 + i] : 0.0;
+                }
+                store<T>(best, vmin<T>(lo0, load<T>(best)));
+                store<T>(best + L, vmin<T>(lo1, load<T>(best + L)));
+                for (int i = 0; i < W; i += kLanes<double>) lane_thresholds<T>(best + i, bound + i, least + i);
+                for (int i = 0; i < lanes; ++i) {
+                    s.heap[q0 + i] = best[i];
+                    t[i] = s.thr[q0 + i] = std::min(s.thr[q0 + i], least[i]);
+                }
+                for (int i = lanes; i < W; ++i) t[i] = -std::numeric_limits<T>::infinity();  // never passes
             }
-            const Vec<T> b0 = vmin<T>(lo0, load<T>(best)), b1 = vmin<T>(lo1, load<T>(best + L));
-            store<T>(best, b0);
-            store<T>(best + L, b1);
-            for (int i = 0; i < W; i += kLanes<double>) lane_thresholds<T>(best + i, bound + i, least + i);
-            for (int i = 0; i < lanes; ++i) {
-                s.heap[q0 + i] = best[i];
-                t[i] = s.thr[q0 + i] = std::min(s.thr[q0 + i], least[i]);
-            }
-            for (int i = lanes; i < W; ++i) t[i] = -std::numeric_limits<T>::infinity();  // no query: never passes
             // The pairs under the lowered thresholds: a micro-panel's lanes with some cost under
             // theirs (one test per micro-panel), then that lane's rows one by one.
             const Vec<T> tv0 = load<T>(t), tv1 = load<T>(t + L);

@@ -135,7 +135,9 @@ namespace {
 bool distance_of(const Refine& r, double v, double e, double& out) {
     if (r.metric == RefineMetric::Dot) v = -v;  // the distances of dot are the inner products
     if (r.metric == RefineMetric::Euclidean && !root_of(v, e, v, e)) return false;
-    return certify(v, e, r.format, out);
+    const ResultFormat& f = r.format;
+    if (f.bits == 24 && f.emin == -126 && f.emax == 127) return certify_float(v, e, out);  // inlined here
+    return certify(v, e, f, out);
 }
 
 }  // namespace
