@@ -25,27 +25,36 @@ struct LaneCosts {
     alignas(64) T least[kLaneChunk][W];      // per micro-panel: each lane's least cost in it
 };
 
-// Queries q0 .. q0 + lanes (one lane panel) against micro-panels c0 .. c1 of points: the costs into
-// `kept`, each lane's least over the chunk returned in lo0 and lo1.
+// One lane panel of queries (b) against micro-panels c0 .. c1 of points: the costs into `kept`,
+// and each micro-panel's least cost per lane. The accumulators stay in registers: a full
+// micro-panel's least is a tree of minima on them; the last, partial one's (its padding rows are
+// zero points, not points) is read back from the kept costs.
 template <class T, int DP>
-static inline void lane_chunk(const Sweep<T>& s, const T* b, int64_t c0, int64_t c1, LaneCosts<T>& kept,
-                              Vec<T>& lo0, Vec<T>& lo1) {
+static inline void lane_chunk(const Sweep<T>& s, const T* b, int64_t c0, int64_t c1, LaneCosts<T>& kept) {
     constexpr int L = kLanes<T>;
     const int64_t dp = DP > 0 ? DP : s.dp;
     for (int64_t p = c0; p < c1; ++p) {
         Vec<T> acc0[kMR], acc1[kMR];
         costs_of<T, DP>(dp, s.panels + p * dp * kMR, b, acc0, acc1);
         T(*c)[kWidth<T>] = kept.cost + (p - c0) * kMR;
-        const int64_t rows = std::min<int64_t>(kMR, s.m - p * kMR);
 #pragma GCC unroll 16
         for (int r = 0; r < kMR; ++r) {
             store<T>(c[r], acc0[r]);
             store<T>(c[r] + L, acc1[r]);
         }
-        if (rows < kMR)  // the last micro-panel: its padding rows (zero points) are not points
-            for (int r = 1; r < kMR; ++r)
-                if (r >= rows) acc0[r] = acc0[0], acc1[r] = acc1[0];
-        // The least of the rows as a tree (a chain of MR minima would be as long as a tile's latency).
+        T* least = kept.least[p - c0];
+        const int64_t rows = std::min<int64_t>(kMR, s.m - p * kMR);
+        if (rows < kMR) {
+            Vec<T> t0 = load<T>(c[0]), t1 = load<T>(c[0] + L);
+            for (int64_t r = 1; r < rows; ++r) {
+                t0 = vmin<T>(t0, load<T>(c[r]));
+                t1 = vmin<T>(t1, load<T>(c[r] + L));
+            }
+            store<T>(least, t0);
+            store<T>(least + L, t1);
+            continue;
+        }
+        // A tree, not a chain of MR minima (as long as a tile's latency).
 #pragma GCC unroll 16
         for (int w = 1; w < kMR; w *= 2)
 #pragma GCC unroll 16
@@ -53,22 +62,20 @@ static inline void lane_chunk(const Sweep<T>& s, const T* b, int64_t c0, int64_t
                 acc0[r] = vmin<T>(acc0[r], acc0[r + w]);
                 acc1[r] = vmin<T>(acc1[r], acc1[r + w]);
             }
-        const Vec<T> t0 = acc0[0], t1 = acc1[0];
-        store<T>(kept.least[p - c0], t0);
-        store<T>(kept.least[p - c0] + L, t1);
-        lo0 = vmin<T>(lo0, t0);
-        lo1 = vmin<T>(lo1, t1);
+        store<T>(least, acc0[0]);
+        store<T>(least + L, acc1[0]);
     }
 }
+
+// kLanes<double> floats, and as many int32 (the float branch of lane_thresholds; at namespace
+// scope: GCC takes no vector typedef that depends on a template as a conversion's target).
+typedef float LaneFloats __attribute__((vector_size(kLanes<double> * 4)));
+typedef int32_t LaneBits __attribute__((vector_size(kLanes<double> * 4)));
 
 // nearest::threshold of kLanes<double> lanes at once: kth (T values) and B in, the thresholds out,
 // the same numbers (kth + 2 B, plus |t| 2^-50, is exact to reorder: 2 B and the power-of-two
 // product are exact, so a fused add rounds as the separate one; a float is then rounded up as
 // next_up does). Lanes of kth at +inf give +inf.
-// kLanes<double> floats, and as many int32 (the float branch of lane_thresholds; at namespace
-// scope: GCC takes no vector typedef that depends on a template as a conversion's target).
-typedef float LaneFloats __attribute__((vector_size(kLanes<double> * 4)));
-typedef int32_t LaneBits __attribute__((vector_size(kLanes<double> * 4)));
 
 template <class T>
 static inline void lane_thresholds(const T* kth, const double* B, T* out) {
@@ -112,8 +119,12 @@ static void sweep_lanes_dp(const Sweep<T>& s) {
         const T* b = s.queries + q0 * dp;
         for (int64_t c0 = s.p0; c0 < s.p1; c0 += chunk) {
             const int64_t c1 = std::min(s.p1, c0 + chunk);
-            Vec<T> lo0 = broadcast<T>(std::numeric_limits<T>::infinity()), lo1 = lo0;
-            lane_chunk<T, DP>(s, b, c0, c1, *kept, lo0, lo1);
+            lane_chunk<T, DP>(s, b, c0, c1, *kept);
+            Vec<T> lo0 = load<T>(kept->least[0]), lo1 = load<T>(kept->least[0] + L);
+            for (int64_t p = 1; p < c1 - c0; ++p) {
+                lo0 = vmin<T>(lo0, load<T>(kept->least[p]));
+                lo1 = vmin<T>(lo1, load<T>(kept->least[p] + L));
+            }
             // Each lane's least cost of the chunk against its query's best (k = 1: the heap is the
             // best cost itself), and the thresholds of the new bests, all lanes at once (the
             // threshold of a best that did not fall is not below the one it already has).
