@@ -194,6 +194,10 @@ static inline void costs_of(int64_t dp_run, const T* __restrict a, const T* __re
         for (int r = 0; r < kMR; ++r) acc0[r] = acc1[r] = Vec<T>{};
         return;
     }
+    // The sweeps take DP = 0 only past their unrolled counts (dp >= 6): the loop below runs at
+    // least once. Said to the compiler, it keeps the first products in registers (without it,
+    // the path that skips the loop had them all written to the stack and read back, every tile).
+    if (DP == 0 && dp < 2) __builtin_unreachable();
     step(0, std::true_type{});
     if constexpr (DP > 0) {
 #pragma GCC unroll 16

@@ -187,6 +187,7 @@ static void sweep_lanes_dp(const Sweep<T>& s) {
 template <class T>
 static void sweep_lanes(const Sweep<T>& s) {
     switch (s.dp) {
+        case 1: return sweep_lanes_dp<T, 1>(s);
         case 2: return sweep_lanes_dp<T, 2>(s);
         case 3: return sweep_lanes_dp<T, 3>(s);
         case 4: return sweep_lanes_dp<T, 4>(s);
