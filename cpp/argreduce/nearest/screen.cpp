@@ -21,7 +21,7 @@ namespace argreduce::nearest {
 namespace {
 
 constexpr int64_t kBlockBytes = int64_t(1) << 20;   // a block's packed queries: read once per chunk
-constexpr int64_t kChunkBytes = int64_t(32) << 10;   // a chunk of point panels: stays in L1
+constexpr int64_t kChunkBytes = int64_t(16) << 10;   // a chunk of point panels: stays in L1
 constexpr int64_t kHeapEntries = int64_t(1) << 22;   // per task: block queries x k costs
 constexpr int64_t kSplitQueries = 8;                 // micro-panels per thread before queries are split
 
@@ -63,7 +63,8 @@ int64_t round_up(int64_t a, int64_t b) { return (a + b - 1) / b * b; }
 // A worker's buffers, kept from one task to the next.
 template <class T>
 struct Scratch {
-    std::vector<T> made, packed, final_thr, pooled;
+    AlignedVector<T> made, packed;  // the queries' panels: vectors on cache-line boundaries
+    std::vector<T> final_thr, pooled;
     std::vector<int64_t> start, cand, at;
     std::vector<Keyed> keyed;
 };
@@ -101,6 +102,10 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
     else  // few: one block, whose points the threads split (each point read once)
         mc = std::min(mc, round_up(r.n, unit));
     mc = std::max(mc, unit);
+    // As many blocks as a multiple of the threads, when there are enough queries for more than one
+    // round: three blocks on two threads took as long as four (a thread idle a third of the time).
+    if (const int64_t b = (r.n + mc - 1) / mc; b > threads && b % threads != 0)
+        mc = std::max(unit, round_up((r.n + round_up(b, threads) - 1) / round_up(b, threads), unit));
     const int64_t blocks = (r.n + mc - 1) / mc;
     const int64_t panels = (r.m + point_unit - 1) / point_unit;
     // Fewer blocks than threads: each block's points are split into ranges, one task each.

@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "../aligned.hpp"
+
 namespace argreduce::nearest {
 
 // Pruning pays where boxes of 32 points are small: a few dimensions. On normal data (10,000 queries,
@@ -85,7 +87,7 @@ inline SweepKind resolve_sweep(SweepKind asked, int64_t n, int64_t m, int64_t d,
 template <class T>
 struct PreparedPoints {
     SweepKind sweep = SweepKind::Rows;
-    std::vector<T> panels;
+    AlignedVector<T> panels;
     std::vector<int64_t> order;
     std::vector<T> panel_boxes, group_boxes;
     int64_t d = 0;
