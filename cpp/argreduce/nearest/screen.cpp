@@ -185,11 +185,11 @@ Status run_screen(const ScreenRequest<T>& r, std::vector<int64_t>& rows, std::ve
             for (int64_t g = 0; g < ranges; ++g)
                 for (const Hit<T>& h : first[g].hits)
                     if (h.g <= thr[h.q]) sc.cand[static_cast<size_t>(sc.at[h.q]++)] = point_of(h.j);
-            const int64_t row_bytes = r.refine->d * (r.refine->wide ? 8 : 4);
+            const int64_t x_row_bytes = r.refine->d * (r.refine->wide ? 8 : 4);
             for (int64_t q = 0; q < nq; ++q) {
                 if (q + 8 < nq) {  // the raw query rows were read a block ago: long out of the caches
-                    const char* row = static_cast<const char*>(r.refine->x) + query_of(q_begin + q + 8) * row_bytes;
-                    for (int64_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(row + b);
+                    const char* row = static_cast<const char*>(r.refine->x) + query_of(q_begin + q + 8) * x_row_bytes;
+                    for (int64_t b = 0; b < x_row_bytes; b += 64) __builtin_prefetch(row + b);
                 }
                 const int64_t* c = sc.cand.data() + start[q];
                 const int64_t count = start[q + 1] - start[q];
