@@ -214,9 +214,9 @@ def report(rows, exact_rows, peak, sgemm, args, threads) -> str:
         "# argreduce.nearest vs CPU nearest-neighbour tools",
         "",
         f"`python bench/bench_nearest.py{''.join(' ' + a for a in args.argv)}` — float32 data (standard "
-        f"normal), median of {args.rounds} interleaved rounds (each call after a {SETTLE_SECONDS} s pause, so "
-        f"no tool's idle threads still spin during the next), seconds; {threads} threads; load average "
-        f"at the end {load_average()}.",
+        f"normal), median of {args.rounds} interleaved rounds (each call after a {SETTLE_SECONDS} s "
+        f"pause, so no tool's idle threads still spin during the next), seconds; {threads} threads; "
+        f"load average at the end {load_average()}.",
         "",
         f"Float32 FMA peak (bench/fma_probe.py, native loop, {threads} threads): {peak:.0f} GFLOP/s; "
         f"NumPy sgemm 2048^3: {sgemm:.0f} GFLOP/s. BLAS: {blas_info()}. OPENBLAS_CORETYPE and "
