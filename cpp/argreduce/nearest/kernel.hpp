@@ -92,8 +92,7 @@ static void pack_panels(const T* rows, int64_t n, int64_t dp, T* out) {
         const int64_t w_end = std::min<int64_t>(W, n - p0);
 #pragma GCC unroll 4
         for (int i0 = 0; i0 < W; i0 += L) {  // a block of the panel's rows
-            constexpr int kFull = L;
-            const int rb = std::min(kFull, W - i0);                                  // its rows in the panel
+            const int rb = std::min(L, W - i0);                                      // its rows in the panel
             const int rr = static_cast<int>(std::clamp<int64_t>(w_end - i0, 0, rb));  // ... that are rows
             const T* src = rows + (p0 + i0) * dp;
             int64_t l0 = 0;
@@ -539,8 +538,8 @@ static double sq_distance(const In* a, const In* b, int64_t d) {
 
 // Rows of the queries' factors (n <= MR of them, n x dp into xs) and their bounds (into B),
 // screen.hpp's QueryFactors: the values of shift_rows (shift.cpp) with factor -2, written so that
-// the compiler vectorizes the row (the squared norm is summed in sixteen chains: the bound allows
-// any order) and the bounds (their square roots) of all n rows at once. Never contracted: fl(x s - cs)
+// the compiler vectorizes the row (the squared norm in float64 vectors, squared_norm: the bound
+// allows any order) and the bounds (their square roots) of all n rows at once. Never contracted: fl(x s - cs)
 // is shift_rows' rounding whatever the instruction set.
 template <class In, class T>
 __attribute__((optimize("fp-contract=off"))) static double factor_rows(const nearest::QueryFactors& f,

@@ -111,7 +111,7 @@ static void sweep_lanes_dp(const Sweep<T>& s) {
     const int64_t chunk = std::clamp<int64_t>(s.chunk, 1, kLaneChunk);
     auto kept = std::make_unique<LaneCosts<T>>();  // 50 KiB: off the pool threads' stacks
     Emitter<T> out{s};
-    alignas(64) T best[W], least[W], t[W];
+    alignas(64) T best[W], thr[W], least[W], t[W];
     alignas(64) double bound[W];
     for (int64_t q0 = s.q_first; q0 < s.nq; q0 += W) {
         const int lanes = static_cast<int>(std::min<int64_t>(W, s.nq - q0));
@@ -128,31 +128,28 @@ static void sweep_lanes_dp(const Sweep<T>& s) {
             // Each lane's least cost of the chunk against its query's best (k = 1: the heap is the
             // best cost itself), and the thresholds of the new bests, all lanes at once (the
             // threshold of a best that did not fall is not below the one it already has).
-            if (lanes == W) {  // the block's arrays read and written as vectors
-                const Vec<T> b0 = vmin<T>(lo0, load<T>(s.heap + q0)), b1 = vmin<T>(lo1, load<T>(s.heap + q0 + L));
-                store<T>(s.heap + q0, b0);
-                store<T>(s.heap + q0 + L, b1);
-                for (int i = 0; i < W; i += kLanes<double>) lane_thresholds<T>(s.heap + q0 + i, s.B + q0 + i, least + i);
-                const Vec<T> t0 = vmin<T>(load<T>(s.thr + q0), load<T>(least));
-                const Vec<T> t1 = vmin<T>(load<T>(s.thr + q0 + L), load<T>(least + L));
-                store<T>(s.thr + q0, t0);
-                store<T>(s.thr + q0 + L, t1);
-                store<T>(t, t0);
-                store<T>(t + L, t1);
-            } else {  // the block's last panel: its lanes past the last query are padding
+            // A full panel reads and writes the block's arrays in place; the block's last panel
+            // goes through local copies, its lanes past the last query padded (a best of +inf, a
+            // threshold of -inf: no pair of theirs ever passes).
+            T* best_q = s.heap + q0;
+            const double* bound_q = s.B + q0;
+            T* thr_q = s.thr + q0;
+            if (lanes < W) {
                 for (int i = 0; i < W; ++i) {
-                    best[i] = i < lanes ? s.heap[q0 + i] : std::numeric_limits<T>::infinity();
-                    bound[i] = i < lanes ? s.B[q0 + i] : 0.0;
+                    best[i] = i < lanes ? best_q[i] : std::numeric_limits<T>::infinity();
+                    bound[i] = i < lanes ? bound_q[i] : 0.0;
+                    thr[i] = i < lanes ? thr_q[i] : -std::numeric_limits<T>::infinity();
                 }
-                store<T>(best, vmin<T>(lo0, load<T>(best)));
-                store<T>(best + L, vmin<T>(lo1, load<T>(best + L)));
-                for (int i = 0; i < W; i += kLanes<double>) lane_thresholds<T>(best + i, bound + i, least + i);
-                for (int i = 0; i < lanes; ++i) {
-                    s.heap[q0 + i] = best[i];
-                    t[i] = s.thr[q0 + i] = std::min(s.thr[q0 + i], least[i]);
-                }
-                for (int i = lanes; i < W; ++i) t[i] = -std::numeric_limits<T>::infinity();  // never passes
+                best_q = best, bound_q = bound, thr_q = thr;
             }
+            store<T>(best_q, vmin<T>(lo0, load<T>(best_q)));
+            store<T>(best_q + L, vmin<T>(lo1, load<T>(best_q + L)));
+            for (int i = 0; i < W; i += kLanes<double>) lane_thresholds<T>(best_q + i, bound_q + i, least + i);
+            store<T>(thr_q, vmin<T>(load<T>(thr_q), load<T>(least)));
+            store<T>(thr_q + L, vmin<T>(load<T>(thr_q + L), load<T>(least + L)));
+            std::memcpy(t, thr_q, sizeof(t));
+            if (lanes < W)
+                for (int i = 0; i < lanes; ++i) s.heap[q0 + i] = best[i], s.thr[q0 + i] = thr[i];
             // The pairs under the lowered thresholds: a micro-panel's lanes with some cost under
             // theirs (one test per micro-panel), then that lane's rows one by one.
             const Vec<T> tv0 = load<T>(t), tv1 = load<T>(t + L);

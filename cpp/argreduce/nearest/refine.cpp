@@ -120,9 +120,23 @@ bool certify_float(double v, double e, double& rounded) {
     return std::fabs(v - static_cast<double>(f)) * (1 + 4 * U) + e < half;
 }
 
+// certify for any other format, through libm.
+bool certify_format(double v, double e, const ResultFormat& fmt, double& rounded) {
+    const double f = round_to(v, fmt);
+    const double largest = std::ldexp(2.0 - std::ldexp(1.0, 1 - fmt.bits), fmt.emax);
+    rounded = f;
+    if (!(std::isfinite(f) && std::fabs(f) <= largest)) return false;
+    return std::fabs(v - f) * (1 + 4 * U) + e < half_cell(f, fmt);
+}
+
 }  // namespace
 
-bool certify(double v, double e, const ResultFormat& fmt, double& rounded);
+// Defined before its caller below: the float32 test and certify_float are inlined into the
+// re-check of every query, the general path stays a call.
+bool certify(double v, double e, const ResultFormat& fmt, double& rounded) {
+    if (fmt.bits == 24 && fmt.emin == -126 && fmt.emax == 127) return certify_float(v, e, rounded);
+    return certify_format(v, e, fmt, rounded);
+}
 
 double key_bound_scale(int64_t d) {
     const double g = gamma(d + 3);
@@ -135,21 +149,10 @@ namespace {
 bool distance_of(const Refine& r, double v, double e, double& out) {
     if (r.metric == RefineMetric::Dot) v = -v;  // the distances of dot are the inner products
     if (r.metric == RefineMetric::Euclidean && !root_of(v, e, v, e)) return false;
-    const ResultFormat& f = r.format;
-    if (f.bits == 24 && f.emin == -126 && f.emax == 127) return certify_float(v, e, out);  // inlined here
-    return certify(v, e, f, out);
+    return certify(v, e, r.format, out);
 }
 
 }  // namespace
-
-bool certify(double v, double e, const ResultFormat& fmt, double& rounded) {
-    if (fmt.bits == 24 && fmt.emin == -126 && fmt.emax == 127) return certify_float(v, e, rounded);
-    const double f = round_to(v, fmt);
-    const double largest = std::ldexp(2.0 - std::ldexp(1.0, 1 - fmt.bits), fmt.emax);
-    rounded = f;
-    if (!(std::isfinite(f) && std::fabs(f) <= largest)) return false;
-    return std::fabs(v - f) * (1 + 4 * U) + e < half_cell(f, fmt);
-}
 
 bool refine_query(const Refine& r, int64_t q, const int64_t* cand, int64_t count, std::vector<Keyed>& keys) {
     const int64_t k = r.k;
